@@ -1,0 +1,144 @@
+"""The state schema, as an ordered list of migrations recorded in ``schema_migrations``."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from followthrough.errors import StateError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "mailbox history", (
+        """CREATE TABLE folder_state (
+            account TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            last_uid INTEGER NOT NULL DEFAULT 0,
+            uidnext INTEGER,
+            highestmodseq INTEGER,
+            messages INTEGER,
+            synced_at TEXT,
+            PRIMARY KEY (account, folder)
+        )""",
+        """CREATE TABLE message (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            message_key TEXT NOT NULL,
+            message_id TEXT,
+            folder TEXT NOT NULL,
+            uid INTEGER NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            date TEXT,
+            from_address TEXT,
+            from_name TEXT,
+            subject TEXT,
+            in_reply_to TEXT,
+            refs TEXT,
+            thread_key TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            automated TEXT,
+            UNIQUE (account, message_key)
+        )""",
+        "CREATE INDEX message_by_location ON message (account, folder, uidvalidity, uid)",
+        "CREATE INDEX message_by_thread ON message (account, thread_key, date)",
+        "CREATE INDEX message_by_message_id ON message (account, message_id)",
+        """CREATE TABLE participant (
+            message INTEGER NOT NULL REFERENCES message (id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('from', 'to', 'cc')),
+            address TEXT NOT NULL,
+            name TEXT,
+            PRIMARY KEY (message, role, address)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX participant_by_address ON participant (address)",
+        """CREATE TABLE item (
+            id INTEGER PRIMARY KEY,
+            message INTEGER NOT NULL REFERENCES message (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('commitment', 'challenge', 'success')),
+            holder TEXT NOT NULL CHECK (holder IN ('sender', 'recipient', 'third_party')),
+            evidence TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            due TEXT,
+            event_date TEXT,
+            confidence REAL NOT NULL
+        )""",
+        "CREATE INDEX item_by_message ON item (message)",
+        """CREATE TABLE quarantine (
+            account TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (account, folder, uidvalidity, uid)
+        )""",
+    )),
+)
+
+
+def _applied(conn: sqlite3.Connection) -> set[int]:
+    conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)""")
+    return {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+
+
+def check_known(applied: set[int], migrations: Sequence[Migration]) -> None:
+    known = {m.version for m in migrations}
+    newer = sorted(applied - known)
+    if newer:
+        raise StateError(
+            f"the state was written by a newer followthrough (schema version {newer[-1]}, "
+            f"this one knows up to {max(known, default=0)}); upgrade followthrough")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The highest migration applied, 0 for an empty database."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'").fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Apply the migrations not yet recorded, in version order, each in its own transaction.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Returns the versions applied.
+    """
+    versions = [m.version for m in migrations]
+    if versions != sorted(set(versions)):
+        raise ValueError("migrations must have distinct, increasing versions")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        applied = _applied(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    check_known(applied, migrations)
+    done: list[int] = []
+    for migration in migrations:
+        if migration.version in applied:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migration.statements:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations (version, name, applied_at) "
+                         "VALUES (?, ?, ?)",
+                         (migration.version, migration.name, datetime.now(UTC).isoformat()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done.append(migration.version)
+    return done
