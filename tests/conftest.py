@@ -30,9 +30,7 @@ def dovecot() -> Iterator[Dovecot]:
 @pytest.fixture
 def mail_user(dovecot: Dovecot) -> str:
     """A new user with an empty mailbox, so tests never see each other's mail."""
-    name = f"user{next(_user_numbers)}"
-    dovecot.add_user(name, f"pw-{name}-secret")
-    return name
+    return dovecot.new_user(f"user{next(_user_numbers)}")
 
 
 @pytest.fixture

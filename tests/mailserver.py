@@ -63,6 +63,11 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%n {root}/users
 }}
+# Users the tests make on the fly (Dovecot re-reads the passwd-file at most once a second).
+passdb {{
+  driver = static
+  args = password=pw-%n-secret
+}}
 userdb {{
   driver = static
   args = home={root}/mail/%n allow_all_users=yes
@@ -138,6 +143,7 @@ class Dovecot:
         self._max_connections = max_connections
         self._plaintext_disabled = plaintext_disabled
         self._sequence = 0
+        self._users_stamp = 0.0
         self._as_root = os.geteuid() == 0
         self._mail_owner = pwd.getpwnam("nobody") if self._as_root else pwd.getpwuid(os.geteuid())
 
@@ -204,10 +210,21 @@ class Dovecot:
     # ---- users and mail
     def add_user(self, name: str, password: str) -> None:
         self.users[name] = password
-        with (self.root / "users").open("a") as users:
-            users.write(f"{name}:{{PLAIN}}{password}\n")
+        users = self.root / "users"
+        with users.open("a") as out:
+            out.write(f"{name}:{{PLAIN}}{password}\n")
+        # Dovecot re-reads a passwd-file when its mtime (whole seconds) changes.
+        self._users_stamp = max(time.time(), self._users_stamp + 1)
+        os.utime(users, (self._users_stamp, self._users_stamp))
         self.maildir(name, "INBOX").mkdir(parents=True, exist_ok=True)
         self._fix_ownership()
+
+    def new_user(self, name: str) -> str:
+        """A user known at once, with the password ``pw-<name>-secret`` (static passdb)."""
+        self.users[name] = f"pw-{name}-secret"
+        self.maildir(name, "INBOX").mkdir(parents=True, exist_ok=True)
+        self._fix_ownership()
+        return name
 
     def maildir(self, user: str, folder: str) -> Path:
         base = self.root / "mail" / user / "Maildir"

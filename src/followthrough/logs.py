@@ -29,3 +29,5 @@ def setup_logging(level: str = "info") -> None:
     root.propagate = False
     # imapclient logs protocol lines (with credentials redacted) at DEBUG only.
     logging.getLogger("imapclient").setLevel(logging.WARNING)
+    # mail-parser logs every oddity of every message; quarantine reports what matters.
+    logging.getLogger("mailparser").setLevel(logging.CRITICAL)

@@ -1,0 +1,57 @@
+"""Which folders are read as conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SENT_FALLBACKS = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
+                  "INBOX.Sent", "INBOX/Sent")
+NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\all", "\\flagged", "\\archive",
+                    "\\noselect", "\\nonexistent"}
+NEVER_READ_NAMES = {"trash", "junk", "spam", "drafts", "deleted items", "deleted messages",
+                    "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts", "[gmail]/all mail"}
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    name: str
+    flags: frozenset[str]  # lower-case, e.g. "\\sent"
+
+
+class FolderChoiceError(ValueError):
+    """A configured folder does not exist or must not be read."""
+
+
+def _excluded(info: FolderInfo, review_folder: str) -> str | None:
+    if info.name == review_folder:
+        return "it is the review folder"
+    if info.flags & NEVER_READ_FLAGS:
+        return "it is a " + "/".join(sorted(info.flags & NEVER_READ_FLAGS)) + " folder"
+    if info.name.lower() in NEVER_READ_NAMES:
+        return "it holds no conversation (trash, junk or drafts)"
+    return None
+
+
+def choose_folders(listing: Sequence[FolderInfo], configured: Sequence[str] | None,
+                   review_folder: str) -> list[str]:
+    """The folders to read: ``configured``, else INBOX plus the Sent folder."""
+    by_name = {f.name: f for f in listing}
+    if configured is not None:
+        chosen = []
+        for name in configured:
+            info = by_name.get(name) or (by_name.get("INBOX") if name.upper() == "INBOX" else None)
+            if info is None:
+                known = ", ".join(sorted(by_name)) or "none"
+                raise FolderChoiceError(f"folder {name!r} does not exist (the server has: {known})")
+            reason = _excluded(info, review_folder)
+            if reason:
+                raise FolderChoiceError(f"folder {name!r} is not read as conversation: {reason}")
+            chosen.append(info.name)
+        return chosen
+    chosen = [f.name for f in listing if f.name.upper() == "INBOX"][:1]
+    sent = [f.name for f in listing if "\\sent" in f.flags and not _excluded(f, review_folder)]
+    if not sent:
+        lower = {f.name.lower(): f.name for f in listing}
+        sent = [lower[n.lower()] for n in SENT_FALLBACKS if n.lower() in lower][:1]
+    return chosen + [s for s in sent[:1] if s not in chosen]

@@ -1,0 +1,182 @@
+"""The sync engine: plan each folder, fetch what is new in batches, store each batch atomically.
+
+It talks to a :class:`MailSource` (IMAP in production, anything in tests) and never imports
+the CLI or the IMAP library. The folder's cursor moves only in the transaction that stores a
+batch, so an interrupted sync resumes where it stopped and processes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from followthrough.addresses import OwnAddresses
+from followthrough.automated import automated_reason
+from followthrough.config import Account
+from followthrough.crashpoints import durable_step
+from followthrough.folders import FolderInfo, choose_folders
+from followthrough.history import Batch, History, MessageRecord
+from followthrough.imap_source import FetchedMessage
+from followthrough.items import Analyser
+from followthrough.message_parse import MessageParseError, ParsedMessage, parse_message
+from followthrough.progress import NoProgress, ProgressSink
+from followthrough.sync_plan import Action, FolderPlan, FolderStatus, plan_folder
+from followthrough.threads import thread_key
+
+log = logging.getLogger("followthrough.sync")
+
+BATCH_SIZE = 500
+
+
+class MailSource(Protocol):
+    def folders(self) -> list[FolderInfo]: ...
+    def status(self, folder: str) -> FolderStatus: ...
+    def examine(self, folder: str) -> FolderStatus: ...
+    def uids_after(self, uid: int) -> list[int]: ...
+    def fetch(self, uids: Sequence[int]) -> dict[int, FetchedMessage]: ...
+
+
+@dataclass
+class FolderReport:
+    folder: str
+    action: str
+    new: int = 0
+    relocated: int = 0
+    quarantined: int = 0
+
+
+@dataclass
+class AccountReport:
+    account: str
+    folders: list[FolderReport] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.folders)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(f.quarantined for f in self.folders)
+
+
+class BatchBuilder:
+    """Turns fetched messages into a :class:`Batch`; pure apart from reading the history."""
+
+    def __init__(self, account: Account, history: History, analyse: Analyser | None) -> None:
+        self.account = account
+        self.own = OwnAddresses(account.addresses)
+        self.history = history
+        self.analyse = analyse
+
+    def build(self, plan: FolderPlan, uids: Sequence[int],
+              fetched: dict[int, FetchedMessage]) -> Batch:
+        batch = Batch(plan.folder, plan.uidvalidity, last_uid=max(uids))
+        parsed: list[tuple[int, ParsedMessage]] = []
+        for uid in sorted(uids):
+            raw = fetched.get(uid)
+            if raw is None:
+                continue  # expunged between SEARCH and FETCH: nothing to read
+            try:
+                parsed.append((uid, parse_message(raw.header, raw.body, raw.internal_date)))
+            except MessageParseError as exc:
+                batch.quarantined.append((uid, f"unreadable: {exc}"))
+        known = self.history.known_keys(self.account.name, (p.key for _, p in parsed))
+        threads = _BatchThreads(self.account.name, self.history)
+        for uid, message in parsed:
+            if message.key in known:
+                batch.relocated.append((message.key, uid))
+                continue
+            known.add(message.key)
+            record = self._record(uid, message, threads, batch)
+            threads.add(message.message_id, record.thread_key)
+            batch.records.append(record)
+        return batch
+
+    def _record(self, uid: int, message: ParsedMessage, threads: _BatchThreads,
+                batch: Batch) -> MessageRecord:
+        sender = message.sender.address if message.sender else ""
+        direction = "out" if sender in self.own else "in"
+        everyone = [m.address for m in (*message.to, *message.cc)] + [sender]
+        counterparts = [a for a in everyone if a and a not in self.own]
+        key = thread_key(message.message_id, message.in_reply_to, message.references,
+                         message.subject, counterparts, threads.lookup)
+        automated = None if direction == "out" else automated_reason(message.headers, sender)
+        items = []
+        if self.analyse and not automated and message.text.strip():
+            try:
+                items = self.analyse(message, direction)
+            except Exception as exc:  # one message's analysis must not stop the sync
+                batch.quarantined.append((uid, f"analysis failed: {type(exc).__name__}: {exc}"))
+        return MessageRecord(message, uid, direction, key, automated, items)
+
+
+class _BatchThreads:
+    """Thread lookups that see the stored history and the batch being built."""
+
+    def __init__(self, account: str, history: History) -> None:
+        self.account = account
+        self.history = history
+        self.by_message_id: dict[str, str] = {}
+        self.keys: set[str] = set()
+
+    def add(self, message_id: str | None, key: str) -> None:
+        if message_id:
+            self.by_message_id[message_id] = key
+        self.keys.add(key)
+
+    def lookup(self, message_id: str) -> str | None:
+        if message_id in self.by_message_id:
+            return self.by_message_id[message_id]
+        if "r:" + message_id in self.keys:
+            return "r:" + message_id
+        return self.history.thread_of(self.account, message_id)
+
+
+def _estimate(plan: FolderPlan, status: FolderStatus) -> int:
+    if plan.action is Action.NOTHING:
+        return 0
+    return max(0, min(status.messages, status.uidnext - 1 - plan.after_uid))
+
+
+def sync_account(account: Account, source: MailSource, history: History, *,
+                 analyse: Analyser | None = None, progress: ProgressSink | None = None,
+                 batch_size: int = BATCH_SIZE) -> AccountReport:
+    """Bring the stored history of ``account`` up to date with its folders."""
+    progress = progress or NoProgress()
+    report = AccountReport(account.name)
+    builder = BatchBuilder(account, history, analyse)
+    names = choose_folders(source.folders(), account.folders, account.review_folder)
+    statuses = {name: source.status(name) for name in names}
+    plans = [plan_folder(name, history.cursor(account.name, name), statuses[name])
+             for name in names]
+    progress.start(f"sync {account.name}",
+                   sum(_estimate(p, statuses[p.folder]) for p in plans))
+    for plan in plans:
+        folder_report = FolderReport(plan.folder, plan.action.value)
+        report.folders.append(folder_report)
+        if plan.action is Action.NOTHING:
+            continue
+        opened = source.examine(plan.folder)
+        # UIDVALIDITY may have changed since STATUS: plan again with what EXAMINE says.
+        plan = plan_folder(plan.folder, history.cursor(account.name, plan.folder), opened)
+        folder_report.action = plan.action.value
+        if plan.action is Action.RESCAN:
+            log.warning("%s/%s: UIDVALIDITY changed; rescanning (known messages are matched "
+                        "by Message-ID, not duplicated)", account.name, plan.folder)
+        uids = source.uids_after(plan.after_uid) if plan.action is not Action.NOTHING else []
+        for start in range(0, len(uids), batch_size):
+            chunk = uids[start:start + batch_size]
+            batch = builder.build(plan, chunk, source.fetch(chunk))
+            history.save_batch(account.name, batch, opened)
+            durable_step(f"batch {account.name}/{plan.folder} up to UID {batch.last_uid}")
+            for uid, reason in batch.quarantined:
+                log.warning("%s/%s UID %d quarantined: %s", account.name, plan.folder, uid,
+                            reason)
+            folder_report.new += len(batch.records)
+            folder_report.relocated += len(batch.relocated)
+            folder_report.quarantined += len(batch.quarantined)
+            progress.advance(len(chunk))
+    progress.finish()
+    return report

@@ -1,0 +1,52 @@
+"""Thread keys: by References/In-Reply-To when present, else by subject and participants."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|sv|vs|wg|antw|tr|rif)\s*(?:\[\d+\])?\s*:|\[[^\]]{1,40}\])\s*",
+    re.IGNORECASE)
+
+
+def normalize_subject(subject: str) -> str:
+    """``Re: FW: [list] Budget  plan`` → ``budget plan``."""
+    text = subject
+    while True:
+        stripped = _PREFIX.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return " ".join(text.split()).lower()
+
+
+def subject_key(subject: str, counterparts: Iterable[str]) -> str:
+    material = normalize_subject(subject) + "\0" + ",".join(sorted(set(counterparts)))
+    return "s:" + hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()[:20]
+
+
+def thread_key(message_id: str | None, in_reply_to: str | None, references: Iterable[str],
+               subject: str, counterparts: Iterable[str],
+               known_thread: Callable[[str], str | None]) -> str:
+    """The key of the thread a message belongs to.
+
+    ``known_thread(message_id)`` returns the thread key of an already stored message with that
+    Message-ID (or of messages rooted at it), else None.
+    """
+    chain = [*references]
+    if in_reply_to and in_reply_to not in chain:
+        chain.append(in_reply_to)
+    for parent in reversed(chain):
+        key = known_thread(parent)
+        if key:
+            return key
+    if chain:
+        return "r:" + chain[0]
+    if message_id:
+        # A reply stored before its parent was keyed by the parent's Message-ID.
+        key = known_thread(message_id)
+        if key:
+            return key
+    return subject_key(subject, counterparts)
