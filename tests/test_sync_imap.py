@@ -296,3 +296,12 @@ def test_untrusted_certificate_names_the_account(tmp_path: Path, dovecot: Doveco
     assert "account 'test': the certificate of localhost" in done.stderr
     assert "ca_file" in done.stderr
     assert f"Login: user=<{mail_user}>" not in dovecot.log()  # no credential was sent
+
+
+def test_starttls_account(tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
+    dovecot.append(mail_user, "INBOX", [make_message()])
+    path = write_config(tmp_path / "c.toml", port=dovecot.plain_port, ca_file=dovecot.ca_file,
+                        username=mail_user, password=dovecot.users[mail_user])
+    path.write_text(path.read_text() + 'security = "starttls"\n')
+    report = run_sync(load_config(path))
+    assert report.new == 1

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 SENT_FALLBACKS = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
                   "INBOX.Sent", "INBOX/Sent")
-NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\all", "\\flagged", "\\archive",
-                    "\\noselect", "\\nonexistent"}
+NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\noselect", "\\nonexistent"}
 NEVER_READ_NAMES = {"trash", "junk", "spam", "drafts", "deleted items", "deleted messages",
                     "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts", "[gmail]/all mail"}
 
