@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from datetime import date as calendar_date
 
 import mailparser
 
@@ -41,6 +43,7 @@ class ParsedMessage:
     headers: dict[str, str]  # lower-case name → first value
     text: str  # what the body says, as plain text (HTML converted); never stored
     header_digest: str  # identifies a message without a Message-ID
+    local_date: calendar_date | None = None  # the calendar day in the sender's own time zone
 
     @property
     def key(self) -> str:
@@ -86,6 +89,17 @@ def _date(value: object, fallback: datetime | None) -> datetime | None:
     return fallback
 
 
+def _local_date(header_value: str | None,
+                fallback: datetime | None) -> calendar_date | None:
+    """The day the sender wrote on: "tomorrow" is resolved against this, not UTC."""
+    if header_value:
+        try:
+            return email.utils.parsedate_to_datetime(header_value).date()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            pass
+    return fallback.date() if fallback else None
+
+
 def _headers(parsed: mailparser.MailParser) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, value in parsed.message.items():
@@ -113,9 +127,10 @@ def parse_message(header: bytes, body: bytes = b"",
         parsed = mailparser.parse_from_bytes(header + separator + body)
         headers = _headers(parsed)
         sender = _mailboxes(parsed.from_, 1)
+        when = _date(parsed.date, internal_date)
         return ParsedMessage(
             message_id=_first_message_id(headers.get("message-id")),
-            date=_date(parsed.date, internal_date),
+            date=when,
             sender=sender[0] if sender else None,
             to=_mailboxes(parsed.to, MAX_RECIPIENTS),
             cc=_mailboxes(parsed.cc, MAX_RECIPIENTS),
@@ -125,6 +140,7 @@ def parse_message(header: bytes, body: bytes = b"",
             headers=headers,
             text=_body_text(parsed),
             header_digest=hashlib.sha256(header).hexdigest(),
+            local_date=_local_date(headers.get("date"), when),
         )
     except MessageParseError:
         raise

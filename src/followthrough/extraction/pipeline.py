@@ -1,0 +1,90 @@
+"""The spaCy pipeline: ``spacy.blank("en")`` plus followthrough's own components.
+
+- ``followthrough_line_breaks`` starts a sentence after a blank line or a short line, as
+  email is written (greetings, bullet lists, hard-wrapped paragraphs);
+- the built-in ``sentencizer`` splits the rest on punctuation;
+- ``followthrough_items`` applies the shipped rules to each sentence and stores what fires
+  in ``doc._.item_matches``.
+
+Nothing is downloaded: the rules ship in the package (``patterns.toml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from followthrough.extraction.rules import RuleMatch, RuleSet, default_rules, normalise
+
+SHORT_LINE = 45
+
+
+@dataclass(frozen=True)
+class SentenceMatch:
+    sentence: Span
+    match: RuleMatch
+
+
+if not Doc.has_extension("item_matches"):
+    Doc.set_extension("item_matches", default=None)
+
+
+class LineBreaks:
+    """Sentence starts where email layout says so; punctuation is left to the sentencizer."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        line_length = 0
+        for token in doc:
+            text = token.text_with_ws
+            if token.is_space and "\n" in text:
+                breaks = text.count("\n")
+                following = token.i + 1
+                if following < len(doc) and (breaks >= 2 or line_length < SHORT_LINE):
+                    doc[following].is_sent_start = True
+                line_length = len(text.rsplit("\n", 1)[-1])
+                continue
+            if "\n" in token.whitespace_ or token.text == "\n":
+                line_length = 0
+            else:
+                line_length += len(text)
+        return doc
+
+
+class ItemFinder:
+    """Applies the rules to every sentence of a document."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[SentenceMatch] = []
+        for sentence in doc.sents:
+            text = sentence.text
+            if len(text) < 6 or not any(c.isalpha() for c in text):
+                continue
+            for match in self.rules.match(normalise(text)):
+                found.append(SentenceMatch(sentence, match))
+        doc._.item_matches = found
+        return doc
+
+
+@Language.factory("followthrough_line_breaks")
+def make_line_breaks(nlp: Language, name: str) -> LineBreaks:
+    return LineBreaks()
+
+
+@Language.factory("followthrough_items")
+def make_item_finder(nlp: Language, name: str) -> ItemFinder:
+    return ItemFinder(default_rules())
+
+
+def build_pipeline() -> Language:
+    """A fresh pipeline; it needs no model download."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("followthrough_line_breaks")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("followthrough_items")
+    return nlp
