@@ -12,6 +12,7 @@ PATTERN_FILE = "patterns.toml"
 _PRONOUN = re.compile(r"\b(i|we|me|us|my|our|you|your|he|she|they|his|her|their|him|them)\b")
 _HOLDER_OF = {"i": "sender", "we": "sender", "me": "sender", "us": "sender", "my": "sender",
               "our": "sender", "you": "recipient", "your": "recipient"}
+_WINDOW_BREAK = re.compile(r"[.;!?]+(?:\s|$)|\s-{1,2}\s|\s(?:and|but|so)\s(?=(?:i|we)\b)")
 _CLAUSE_BREAK = re.compile(r"[.;:!]|\b(?:but|because|although|though|while)\b")
 
 
@@ -29,6 +30,13 @@ class Veto:
     name: str
     kinds: frozenset[str]
     pattern: re.Pattern[str]
+    before_only: bool = False  # look only at the clause up to the end of the match
+
+    def applies(self, kind: str, window: str, match_end_in_window: int) -> bool:
+        if kind not in self.kinds:
+            return False
+        text = window[:match_end_in_window] if self.before_only else window
+        return bool(self.pattern.search(text))
 
 
 @dataclass(frozen=True)
@@ -47,23 +55,37 @@ class RuleSet:
     vetoes: tuple[Veto, ...]
 
     def match(self, normalised: str) -> list[RuleMatch]:
-        """At most one match per kind: the first rule of that kind that fires, unvetoed."""
+        """At most one match per kind: the first unvetoed occurrence of the first rule."""
         found: dict[str, RuleMatch] = {}
-        vetoed = {kind for veto in self.vetoes if veto.pattern.search(normalised)
-                  for kind in veto.kinds}
         for rule in self.rules:
-            if rule.kind in found or rule.kind in vetoed:
+            if rule.kind in found:
                 continue
-            hit = rule.pattern.search(normalised)
-            if hit is None:
-                continue
-            holder = rule.holder
-            if holder == "auto":
-                holder = auto_holder(normalised, hit.start(), hit.end())
-            found[rule.kind] = RuleMatch(rule.kind, holder, rule.confidence, rule.name,
-                                         hit.start("what") if "what" in rule.pattern.groupindex
-                                         and hit.group("what") else hit.start(), hit.end())
+            for hit in rule.pattern.finditer(normalised):
+                left, right = clause_window(normalised, hit.start(), hit.end())
+                window = normalised[left:right]
+                if any(veto.applies(rule.kind, window, hit.end() - left)
+                       for veto in self.vetoes):
+                    continue
+                holder = rule.holder
+                if holder == "auto":
+                    holder = auto_holder(normalised, hit.start(), hit.end())
+                start = hit.start("what") if "what" in rule.pattern.groupindex \
+                    and hit.group("what") else hit.start()
+                found[rule.kind] = RuleMatch(rule.kind, holder, rule.confidence, rule.name,
+                                             start, hit.end())
+                break
         return list(found.values())
+
+
+def clause_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around a match, where vetoes look: from the last sentence-like break
+    ("...", ";", " and I", " but ") before it to the next one after it."""
+    left = 0
+    for brk in _WINDOW_BREAK.finditer(text, 0, start):
+        left = brk.end()
+    right_break = _WINDOW_BREAK.search(text, end)
+    right = right_break.start() if right_break else len(text)
+    return left, max(right, end)
 
 
 def normalise(sentence: str) -> str:
@@ -113,7 +135,8 @@ def compile_rules(data: dict[str, object]) -> RuleSet:
         rules.append(Rule(str(raw["name"]), str(raw["kind"]), str(raw["holder"]),
                           float(raw["confidence"]), re.compile(pattern)))
     vetoes = [Veto(str(raw["name"]), frozenset(raw["kinds"]),
-                   re.compile(_expand(str(raw["pattern"]), lexicon)))
+                   re.compile(_expand(str(raw["pattern"]), lexicon)),
+                   before_only=raw.get("scope", "clause") == "before")
               for raw in list(data.get("veto", []))]  # type: ignore[call-overload]
     return RuleSet(tuple(rules), tuple(vetoes))
 
