@@ -10,7 +10,6 @@ nothing new (ms per folder), before and after the mailbox is doubled in size.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import resource
 import subprocess
@@ -51,18 +50,41 @@ def ceiling(server: Dovecot, user: str, folders: list[str]) -> tuple[int, float]
     return count, time.perf_counter() - started
 
 
+def _tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines()
+                              if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
 def cli_sync(config_path: Path) -> tuple[float, int, str]:
-    """Wall time and peak RSS (KiB) of `followthrough sync --once` as its own process."""
+    """Wall time and peak RSS (KiB, the process and its extraction worker together) of
+    `followthrough sync --once` as its own process."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "followthrough", "--config",
-                                str(config_path), "sync", "--once"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen([sys.executable, "-m", "followthrough", "--config",
+                                    str(config_path), "sync", "--once"],
+                                   stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _tree_rss_kib(process.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read().decode()
+    if process.returncode != 0:
         raise SystemExit(f"sync failed:\n{stderr}")
-    return elapsed, usage.ru_maxrss, stderr
+    return elapsed, peak, stderr
 
 
 def no_change_ms(config_path: Path, repeats: int = 21) -> float:
@@ -148,9 +170,9 @@ def main() -> int:
     folders = 2
     rows = [
         ("ceiling: BODY.PEEK[] fetch + mail-parser", f"{ceiling_rate:,.0f} msg/s"),
-        ("sync --once from empty (whole process)", f"{sync_rate:,.0f} msg/s "
+        ("sync --once from empty, extraction included", f"{sync_rate:,.0f} msg/s "
                                                    f"({sync_rate / ceiling_rate:.0%} of ceiling)"),
-        ("sync --once peak RSS", f"{peak_kib / 1024:,.0f} MiB"),
+        ("sync --once peak RSS (with its worker)", f"{peak_kib / 1024:,.0f} MiB"),
         (f"no-change sync, {count} messages", f"{quiet_ms / folders:.1f} ms per folder "
                                               f"(bare LIST+STATUS: {floor_ms / folders:.1f})"),
         (f"no-change sync, {2 * count} messages", f"{quiet2_ms / folders:.1f} ms per folder "

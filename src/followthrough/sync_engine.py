@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from followthrough.addresses import OwnAddresses
+from followthrough.analysis import BatchAnalyser, InlineAnalyser, Pending
 from followthrough.automated import automated_reason
 from followthrough.config import Account
 from followthrough.crashpoints import durable_step
@@ -61,17 +62,31 @@ class AccountReport:
         return sum(f.quarantined for f in self.folders)
 
 
-class BatchBuilder:
-    """Turns fetched messages into a :class:`Batch`; pure apart from reading the history."""
+@dataclass
+class _Prepared:
+    """A batch built but not yet analysed or stored."""
 
-    def __init__(self, account: Account, history: History, analyse: Analyser | None) -> None:
+    batch: Batch
+    records: list[MessageRecord]
+    pending: Pending | None
+    fetched: int  # UIDs asked for, for progress
+
+
+class BatchBuilder:
+    """Turns fetched messages into a :class:`Batch`; pure apart from reading the history.
+
+    Thread and duplicate lookups also see the batch built just before, which may still be
+    waiting for its analysis and so not yet be stored.
+    """
+
+    def __init__(self, account: Account, history: History) -> None:
         self.account = account
         self.own = OwnAddresses(account.addresses)
         self.history = history
-        self.analyse = analyse
+        self._previous = _BatchThreads(account.name, history)
 
     def build(self, plan: FolderPlan, uids: Sequence[int],
-              fetched: dict[int, FetchedMessage]) -> Batch:
+              fetched: dict[int, FetchedMessage]) -> tuple[Batch, list[MessageRecord]]:
         batch = Batch(plan.folder, plan.uidvalidity, last_uid=max(uids))
         parsed: list[tuple[int, ParsedMessage]] = []
         for uid in sorted(uids):
@@ -83,19 +98,22 @@ class BatchBuilder:
             except MessageParseError as exc:
                 batch.quarantined.append((uid, f"unreadable: {exc}"))
         known = self.history.known_keys(self.account.name, (p.key for _, p in parsed))
-        threads = _BatchThreads(self.account.name, self.history)
+        known |= self._previous.message_keys
+        threads = _BatchThreads(self.account.name, self.history, self._previous)
+        records = []
         for uid, message in parsed:
             if message.key in known:
                 batch.relocated.append((message.key, uid))
                 continue
             known.add(message.key)
-            record = self._record(uid, message, threads, batch)
-            threads.add(message.message_id, record.thread_key)
-            batch.records.append(record)
-        return batch
+            record = self._record(uid, message, threads)
+            threads.add(message, record.thread_key)
+            records.append(record)
+        self._previous = threads
+        return batch, records
 
-    def _record(self, uid: int, message: ParsedMessage, threads: _BatchThreads,
-                batch: Batch) -> MessageRecord:
+    def _record(self, uid: int, message: ParsedMessage,
+                threads: _BatchThreads) -> MessageRecord:
         sender = message.sender.address if message.sender else ""
         direction = "out" if sender in self.own else "in"
         everyone = [m.address for m in (*message.to, *message.cc)] + [sender]
@@ -103,35 +121,58 @@ class BatchBuilder:
         key = thread_key(message.message_id, message.in_reply_to, message.references,
                          message.subject, counterparts, threads.lookup)
         automated = None if direction == "out" else automated_reason(message.headers, sender)
-        items = []
-        if self.analyse and not automated and message.text.strip():
-            try:
-                items = self.analyse(message, direction)
-            except Exception as exc:  # one message's analysis must not stop the sync
-                batch.quarantined.append((uid, f"analysis failed: {type(exc).__name__}: {exc}"))
-        return MessageRecord(message, uid, direction, key, automated, items)
+        return MessageRecord(message, uid, direction, key, automated)
+
+
+def _worth_analysing(record: MessageRecord) -> bool:
+    return record.automated is None and bool(record.parsed.text.strip())
+
+
+def _with_items(batch: Batch, records: list[MessageRecord], pending: Pending | None) -> Batch:
+    """Attach the analysis outcomes to the records they belong to."""
+    outcomes = iter(pending.result() if pending else [])
+    for record in records:
+        if pending is None or not _worth_analysing(record):
+            batch.records.append(record)
+            continue
+        outcome = next(outcomes)
+        if isinstance(outcome, str):
+            batch.quarantined.append((record.uid, outcome))
+            batch.records.append(record)
+        else:
+            batch.records.append(replace(record, items=tuple(outcome)))
+    return batch
 
 
 class _BatchThreads:
-    """Thread lookups that see the stored history and the batch being built."""
+    """Thread lookups that see the stored history, the batch before (perhaps not yet
+    stored) and the batch being built."""
 
-    def __init__(self, account: str, history: History) -> None:
+    def __init__(self, account: str, history: History,
+                 previous: _BatchThreads | None = None) -> None:
         self.account = account
         self.history = history
         self.by_message_id: dict[str, str] = {}
         self.keys: set[str] = set()
+        self.message_keys: set[str] = set()
+        self._previous = previous
 
-    def add(self, message_id: str | None, key: str) -> None:
-        if message_id:
-            self.by_message_id[message_id] = key
+    def add(self, message: ParsedMessage, key: str) -> None:
+        if message.message_id:
+            self.by_message_id[message.message_id] = key
         self.keys.add(key)
+        self.message_keys.add(message.key)
 
-    def lookup(self, message_id: str) -> str | None:
+    def _local(self, message_id: str) -> str | None:
         if message_id in self.by_message_id:
             return self.by_message_id[message_id]
-        if "r:" + message_id in self.keys:
-            return "r:" + message_id
-        return self.history.thread_of(self.account, message_id)
+        return "r:" + message_id if "r:" + message_id in self.keys else None
+
+    def lookup(self, message_id: str) -> str | None:
+        found = self._local(message_id)
+        if found is None and self._previous is not None:
+            found = self._previous._local(message_id)
+        return found or self.history.thread_of(self.account, message_id)
 
 
 def _estimate(plan: FolderPlan, status: FolderStatus) -> int:
@@ -141,12 +182,19 @@ def _estimate(plan: FolderPlan, status: FolderStatus) -> int:
 
 
 def sync_account(account: Account, source: MailSource, history: History, *,
-                 analyse: Analyser | None = None, progress: ProgressSink | None = None,
+                 analyse: Analyser | None = None, analyser: BatchAnalyser | None = None,
+                 progress: ProgressSink | None = None,
                  batch_size: int = BATCH_SIZE) -> AccountReport:
-    """Bring the stored history of ``account`` up to date with its folders."""
+    """Bring the stored history of ``account`` up to date with its folders.
+
+    Pass ``analyse`` (per message, run inline) or ``analyser`` (per batch, e.g. in a worker
+    process: the next batch is fetched while the previous one is analysed).
+    """
+    if analyser is None and analyse is not None:
+        analyser = InlineAnalyser(analyse)
     progress = progress or NoProgress()
     report = AccountReport(account.name)
-    builder = BatchBuilder(account, history, analyse)
+    builder = BatchBuilder(account, history)
     names = choose_folders(source.folders(), account.folders, account.review_folder)
     statuses = {name: source.status(name) for name in names}
     plans = [plan_folder(name, history.cursor(account.name, name), statuses[name])
@@ -166,17 +214,32 @@ def sync_account(account: Account, source: MailSource, history: History, *,
             log.warning("%s/%s: UIDVALIDITY changed; rescanning (known messages are matched "
                         "by Message-ID, not duplicated)", account.name, plan.folder)
         uids = source.uids_after(plan.after_uid) if plan.action is not Action.NOTHING else []
-        for start in range(0, len(uids), batch_size):
-            chunk = uids[start:start + batch_size]
-            batch = builder.build(plan, chunk, source.fetch(chunk))
-            history.save_batch(account.name, batch, opened)
-            durable_step(f"batch {account.name}/{plan.folder} up to UID {batch.last_uid}")
-            for uid, reason in batch.quarantined:
-                log.warning("%s/%s UID %d quarantined: %s", account.name, plan.folder, uid,
-                            reason)
-            folder_report.new += len(batch.records)
-            folder_report.relocated += len(batch.relocated)
-            folder_report.quarantined += len(batch.quarantined)
-            progress.advance(len(chunk))
+        waiting: _Prepared | None = None
+        try:
+            for start in range(0, len(uids), batch_size):
+                chunk = uids[start:start + batch_size]
+                batch, records = builder.build(plan, chunk, source.fetch(chunk))
+                pending = analyser.submit([(r.parsed, r.direction) for r in records
+                                           if _worth_analysing(r)]) if analyser else None
+                if waiting is not None:
+                    _store(account, history, waiting, opened, folder_report, progress)
+                waiting = _Prepared(batch, records, pending, len(chunk))
+        finally:
+            # Store what was fetched before any failure: the next sync starts after it.
+            if waiting is not None:
+                _store(account, history, waiting, opened, folder_report, progress)
     progress.finish()
     return report
+
+
+def _store(account: Account, history: History, prepared: _Prepared, opened: FolderStatus,
+           folder_report: FolderReport, progress: ProgressSink) -> None:
+    batch = _with_items(prepared.batch, prepared.records, prepared.pending)
+    history.save_batch(account.name, batch, opened)
+    durable_step(f"batch {account.name}/{batch.folder} up to UID {batch.last_uid}")
+    for uid, reason in batch.quarantined:
+        log.warning("%s/%s UID %d quarantined: %s", account.name, batch.folder, uid, reason)
+    folder_report.new += len(batch.records)
+    folder_report.relocated += len(batch.relocated)
+    folder_report.quarantined += len(batch.quarantined)
+    progress.advance(prepared.fetched)

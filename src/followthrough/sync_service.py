@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from imapclient.exceptions import IMAPClientError
 
+from followthrough.analysis import BatchAnalyser
 from followthrough.config import Account, Config
 from followthrough.credentials import get_password
 from followthrough.errors import AccountError
 from followthrough.folders import FolderChoiceError
 from followthrough.history import History
 from followthrough.imap_source import ImapSource, connect
-from followthrough.items import Analyser
 from followthrough.progress import ProgressSink
 from followthrough.sync_engine import AccountReport, sync_account
 
@@ -27,13 +27,13 @@ class AccountOutcome:
     error: str | None = None
 
 
-def sync_one(account: Account, history: History, analyse: Analyser | None,
+def sync_one(account: Account, history: History, analyser: BatchAnalyser | None,
              progress: ProgressSink | None) -> AccountReport:
     password = get_password(account)
     source = ImapSource(connect(account, password))
     del password
     try:
-        return sync_account(account, source, history, analyse=analyse, progress=progress)
+        return sync_account(account, source, history, analyser=analyser, progress=progress)
     except FolderChoiceError as exc:
         raise AccountError(account.name, f"{exc}; fix `folders` in the config") from None
     except (OSError, IMAPClientError) as exc:
@@ -43,13 +43,13 @@ def sync_one(account: Account, history: History, analyse: Analyser | None,
         source.close()
 
 
-def sync_all(config: Config, history: History, analyse: Analyser | None = None,
+def sync_all(config: Config, history: History, analyser: BatchAnalyser | None = None,
              progress: ProgressSink | None = None) -> list[AccountOutcome]:
     """Sync each account; one account's failure is reported and the others go on."""
     outcomes = []
     for account in config.accounts:
         try:
-            report = sync_one(account, history, analyse, progress)
+            report = sync_one(account, history, analyser, progress)
         except AccountError as exc:
             log.error("%s", exc)
             outcomes.append(AccountOutcome(account.name, error=str(exc)))

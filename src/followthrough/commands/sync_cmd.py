@@ -8,6 +8,7 @@ import time
 
 import schedule
 
+from followthrough.analysis import ProcessAnalyser
 from followthrough.commands.base import add_json_flag, common_options, load, print_json
 from followthrough.history import History
 from followthrough.progress import Progress
@@ -27,19 +28,19 @@ def _outcome_json(outcome: AccountOutcome) -> dict[str, object]:
 
 def _run(args: argparse.Namespace) -> int:
     config = load(args)
-    with Store.open(config.state_dir) as store:
+    with Store.open(config.state_dir) as store, ProcessAnalyser() as analyse:
         history = History(store)
         if args.once:
-            outcomes = sync_all(config, history, progress=Progress())
+            outcomes = sync_all(config, history, analyse, progress=Progress())
             if args.json:
                 print_json([_outcome_json(o) for o in outcomes])
             return 1 if any(o.error for o in outcomes) else 0
         every = int(config.schedule.sync_every.total_seconds())
         log.info("syncing every %d s; stop with Ctrl-C", every)
         schedule.clear("sync")
-        schedule.every(every).seconds.do(sync_all, config, history,
+        schedule.every(every).seconds.do(sync_all, config, history, analyse,
                                          progress=Progress()).tag("sync")
-        sync_all(config, history, progress=Progress())
+        sync_all(config, history, analyse, progress=Progress())
         while True:
             schedule.run_pending()
             time.sleep(1)

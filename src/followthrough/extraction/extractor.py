@@ -7,13 +7,14 @@ from datetime import date
 
 from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.pipeline import SentenceMatch, build_pipeline
-from followthrough.extraction.rules import normalise
+from followthrough.extraction.rules import default_rules, normalise
 from followthrough.extraction.sender_text import sender_text
 from followthrough.extraction.summaries import summarise
 from followthrough.items import Item
 from followthrough.message_parse import ParsedMessage
 
 MAX_ITEMS_PER_MESSAGE = 12
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _EVENT = re.compile(
     r"\b(?:hearing|meeting|interview|surgery|operation|trial|launch|exam|test|conference|"
     r"presentation|appointment|closing|wedding|deadline|game|vote|review|board|recital|"
@@ -26,14 +27,18 @@ class Extractor:
 
     def __init__(self) -> None:
         self.nlp = build_pipeline()
+        self.rules = default_rules()  # the same rules the pipeline's item finder uses
 
     def extract_text(self, body: str, written_on: date | None) -> list[Item]:
         """Items in a message body (quotes, signatures, disclaimers are removed first)."""
         own_text = sender_text(body)
         if len(own_text) < 6:
             return []
-        doc = self.nlp(own_text)
-        items = [self._item(found, written_on) for found in doc._.item_matches]
+        # Only paragraphs holding an anchor word of some rule can hold an item.
+        paragraphs = [p for p in _PARAGRAPH.split(own_text)
+                      if p.strip() and self.rules.may_match(normalise(p))]
+        items = [self._item(found, written_on)
+                 for doc in self.nlp.pipe(paragraphs) for found in doc._.item_matches]
         return items[:MAX_ITEMS_PER_MESSAGE]
 
     def analyse(self, message: ParsedMessage, direction: str) -> list[Item]:

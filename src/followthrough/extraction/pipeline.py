@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from followthrough.extraction.rules import RuleMatch, RuleSet, default_rules, normalise
 
 SHORT_LINE = 45
+MAX_SENTENCE = 600  # longer "sentences" are tables, logs or run-ons, not something said
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ItemFinder:
         found: list[SentenceMatch] = []
         for sentence in doc.sents:
             text = sentence.text
-            if len(text) < 6 or not any(c.isalpha() for c in text):
+            if not 6 <= len(text) <= MAX_SENTENCE or not any(c.isalpha() for c in text):
                 continue
             for match in self.rules.match(normalise(text)):
                 found.append(SentenceMatch(sentence, match))

@@ -23,6 +23,10 @@ class Rule:
     holder: str
     confidence: float
     pattern: re.Pattern[str]
+    anchors: tuple[str, ...] = ()  # one of these occurs in every match; () means no filter
+
+    def may_match(self, text: str) -> bool:
+        return not self.anchors or any(anchor in text for anchor in self.anchors)
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,15 @@ class RuleSet:
     rules: tuple[Rule, ...]
     vetoes: tuple[Veto, ...]
 
-    def match(self, normalised: str) -> list[RuleMatch]:
+    def may_match(self, normalised: str) -> bool:
+        """False when no rule can match: the text holds none of any rule's anchors."""
+        return any(rule.may_match(normalised) for rule in self.rules)
+
+    def match(self, normalised: str, use_anchors: bool = True) -> list[RuleMatch]:
         """At most one match per kind: the first unvetoed occurrence of the first rule."""
         found: dict[str, RuleMatch] = {}
         for rule in self.rules:
-            if rule.kind in found:
+            if rule.kind in found or (use_anchors and not rule.may_match(normalised)):
                 continue
             for hit in rule.pattern.finditer(normalised):
                 left, right = clause_window(normalised, hit.start(), hit.end())
@@ -133,7 +141,8 @@ def compile_rules(data: dict[str, object]) -> RuleSet:
             template = template.replace("(?:{ACTION})", "(?P<what>{ACTION})", 1)
         pattern = _expand(template, lexicon)
         rules.append(Rule(str(raw["name"]), str(raw["kind"]), str(raw["holder"]),
-                          float(raw["confidence"]), re.compile(pattern)))
+                          float(raw["confidence"]), re.compile(pattern),
+                          tuple(str(a) for a in raw.get("anchors", ()))))
     vetoes = [Veto(str(raw["name"]), frozenset(raw["kinds"]),
                    re.compile(_expand(str(raw["pattern"]), lexicon)),
                    before_only=raw.get("scope", "clause") == "before")
