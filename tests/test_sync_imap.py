@@ -57,7 +57,7 @@ def stored(config: Config, sql: str) -> list[tuple[object, ...]]:
 
 def conversation() -> tuple[list[bytes], list[bytes]]:
     first = make_message(subject="Permit hearing", message_id="<p1@example.com>",
-                         body="The permit hearing got moved to May 12. Stressful!\n")
+                         body="We're stuck on the permit: the hearing got moved to May 12.\n")
     reply = make_message(sender=ME, to="Alice Example <alice@example.com>",
                          subject="Re: Permit hearing", message_id="<p2@example.com>",
                          in_reply_to="<p1@example.com>", references="<p1@example.com>",
@@ -267,6 +267,10 @@ def test_cli_sync_contacts_show(config: Config, dovecot: Dovecot, mail_user: str
     shown = cli(config, "show", "alice@example.com")
     assert shown.returncode == 0, shown.stderr
     assert "Permit hearing" in shown.stdout and "1 received" in shown.stdout
+    # Extraction ran during sync (in its worker process) and its items are remembered.
+    assert "commitment (sender, due 2026-03-06): send you the notes" in shown.stdout
+    assert "“I'll send you the notes by Friday.”" in shown.stdout
+    assert "challenge (sender): We're stuck on the permit" in shown.stdout
     missing = cli(config, "show", "nobody@example.com")
     assert missing.returncode == 1 and "no history with nobody@example.com" in missing.stderr
 

@@ -7,7 +7,7 @@ import re
 MAX_WORDS = 8
 _STOP_AT = re.compile(
     r"[.,;:!?()\"]|\s(?:because|since|so that|as soon as|once|when|after|before|unless|but|"
-    r"while|although|which|who|tomorrow|today|tonight|next|this (?:week|morning|afternoon)|"
+    r"while|although|which|who|that|tomorrow|today|tonight|next|this (?:week|morning|afternoon)|"
     r"by (?:monday|tuesday|wednesday|thursday|friday|the end|end|eod)|on (?:monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday))\b", re.IGNORECASE)
 _TRAILING = {"and", "or", "to", "the", "a", "an", "of", "with", "for", "that", "in", "on", "at",
