@@ -270,7 +270,7 @@ def test_cli_sync_contacts_show(config: Config, dovecot: Dovecot, mail_user: str
     # Extraction ran during sync (in its worker process) and its items are remembered.
     assert "commitment (sender, due 2026-03-06): send you the notes" in shown.stdout
     assert "“I'll send you the notes by Friday.”" in shown.stdout
-    assert "challenge (sender): We're stuck on the permit" in shown.stdout
+    assert "challenge (sender): the hearing" in shown.stdout  # its event, May 12
     missing = cli(config, "show", "nobody@example.com")
     assert missing.returncode == 1 and "no history with nobody@example.com" in missing.stderr
 

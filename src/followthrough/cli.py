@@ -8,13 +8,19 @@ import sys
 from collections.abc import Sequence
 
 from followthrough import __version__
-from followthrough.commands import config_cmd, contacts_cmd, extract_cmd, sync_cmd
+from followthrough.commands import (
+    checkin_cmds,
+    config_cmd,
+    contacts_cmd,
+    extract_cmd,
+    sync_cmd,
+)
 from followthrough.commands.base import LOG_LEVELS
 from followthrough.errors import ConfigError, FollowthroughError
 from followthrough.logs import setup_logging
 from followthrough.paths import CONFIG_ENV
 
-COMMANDS = (config_cmd, sync_cmd, contacts_cmd, extract_cmd)
+COMMANDS = (config_cmd, sync_cmd, checkin_cmds, contacts_cmd, extract_cmd)
 
 log = logging.getLogger("followthrough")
 

@@ -82,6 +82,30 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (account, folder, uidvalidity, uid)
         )""",
     )),
+    Migration(2, "check-ins and drafts", (
+        "ALTER TABLE message ADD COLUMN followthrough_id TEXT",
+        "CREATE INDEX message_by_followthrough_id ON message (followthrough_id)",
+        """CREATE TABLE draft (
+            id TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            address TEXT NOT NULL,
+            name TEXT,
+            reason TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            thread_key TEXT,
+            items TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('planned', 'pending', 'sent', 'dismissed')),
+            created TEXT NOT NULL,
+            resolved TEXT
+        )""",
+        "CREATE INDEX draft_by_address ON draft (address, state)",
+        """CREATE TABLE snooze (
+            address TEXT PRIMARY KEY,
+            until TEXT NOT NULL
+        )""",
+    )),
 )
 
 

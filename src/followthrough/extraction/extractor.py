@@ -7,7 +7,7 @@ from datetime import date
 
 from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.pipeline import SentenceMatch, build_pipeline
-from followthrough.extraction.rules import default_rules, normalise
+from followthrough.extraction.rules import RuleMatch, default_rules, normalise
 from followthrough.extraction.sender_text import sender_text
 from followthrough.extraction.summaries import summarise
 from followthrough.items import Item
@@ -15,6 +15,13 @@ from followthrough.message_parse import ParsedMessage
 
 MAX_ITEMS_PER_MESSAGE = 12
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_CLAUSE_START = re.compile(r"[.;:!?]\s+|,\s+(?:and|but|so)?\s*|\s-{1,2}\s|\b(?:but|because|and)\s+")
+_EVENT_PHRASE = re.compile(
+    r"\b(?:(?:the|my|our|your|his|her|their|a|an)\s+)(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:hearing|meeting|interview|surgery|operation|trial|launch|exam|conference|"
+    r"presentation|appointment|closing|wedding|deadline|game|vote|recital|graduation|"
+    r"move|trip|flight|race|marathon|court date|audit|pitch|demo|talk|speech|party|dinner|"
+    r"opening)\b", re.IGNORECASE)
 _EVENT = re.compile(
     r"\b(?:hearing|meeting|interview|surgery|operation|trial|launch|exam|test|conference|"
     r"presentation|appointment|closing|wedding|deadline|game|vote|review|board|recital|"
@@ -56,6 +63,21 @@ class Extractor:
                 due = when
             elif when is not None and _EVENT.search(normalised):
                 event = when
-        return Item(kind=match.kind, holder=match.holder, evidence=evidence,
-                    summary=summarise(evidence, normalised, match.start),
+        summary = summarise(evidence, normalised, _summary_start(normalised, match))
+        if event is not None:
+            phrase = _EVENT_PHRASE.search(evidence)
+            summary = " ".join(phrase.group(0).split()) if phrase else summary
+        return Item(kind=match.kind, holder=match.holder, evidence=evidence, summary=summary,
                     confidence=match.confidence, due=due, event_date=event)
+
+
+def _summary_start(normalised: str, match: RuleMatch) -> int:
+    """Commitments: from what is promised. Others: from the start of the clause, so that
+    "the beta launch went great" keeps its subject."""
+    if match.kind == "commitment" or match.focused:
+        return match.start
+    start = 0
+    for brk in _CLAUSE_START.finditer(normalised, 0, match.start + 1):
+        if brk.end() <= match.start:
+            start = brk.end()
+    return start

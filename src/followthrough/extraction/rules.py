@@ -49,8 +49,9 @@ class RuleMatch:
     holder: str
     confidence: float
     rule: str
-    start: int  # offsets in the normalised sentence
+    start: int  # offsets in the normalised sentence: where its summary starts
     end: int
+    focused: bool = False  # the rule marked what the item is about ((?P<what>...))
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ class RuleSet:
                 holder = rule.holder
                 if holder == "auto":
                     holder = auto_holder(normalised, hit.start(), hit.end())
-                start = hit.start("what") if "what" in rule.pattern.groupindex \
-                    and hit.group("what") else hit.start()
+                focused = "what" in rule.pattern.groupindex and bool(hit.group("what"))
+                start = hit.start("what") if focused else hit.start()
                 found[rule.kind] = RuleMatch(rule.kind, holder, rule.confidence, rule.name,
-                                             start, hit.end())
+                                             start, hit.end(), focused)
                 break
         return list(found.values())
 
