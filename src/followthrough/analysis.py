@@ -7,7 +7,12 @@ items when analysing that message failed.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
@@ -56,10 +61,31 @@ class InlineAnalyser:
 
 
 _worker_extractor = None
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """A worker must never outlive the sync that started it (crash, kill -9, OOM)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the watcher below still ends the worker
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _start_worker() -> None:
     global _worker_extractor
+    _die_with_parent()
     from followthrough.extraction import Extractor
 
     _worker_extractor = Extractor()

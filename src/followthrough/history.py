@@ -182,8 +182,11 @@ class History:
         for r in rows:
             if r["address"] in own:
                 continue
+            # Every message it sent was automated: a list or a notifier, even if the user
+            # once wrote to it. A person's out-of-office replies don't count: they also
+            # write by hand.
             machine = looks_like_machine(r["address"]) or (
-                r["inbound"] > 0 and r["human_inbound"] == 0 and r["outbound"] == 0)
+                r["inbound"] > 0 and r["human_inbound"] == 0)
             out.append(Contact(r["address"], names.get(r["address"], ""), r["inbound"],
                                r["outbound"], r["first_inbound"], r["last_inbound"],
                                r["first_outbound"], r["last_outbound"], machine))

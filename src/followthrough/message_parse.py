@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.errors
+import email.header
 import email.utils
 import hashlib
 import re
@@ -68,6 +70,36 @@ def _mailboxes(pairs: object, limit: int) -> tuple[Mailbox, ...]:
     return tuple(out)
 
 
+_ANGLE_ADDRESS = re.compile(r"([^<>,]*)<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:\"]+@[^\s<>,;:\"]+)")
+
+
+def _fallback_mailboxes(raw_value: str | None, limit: int) -> tuple[Mailbox, ...]:
+    """Addresses read straight from the raw header, for values mail-parser gives up on
+    (e.g. an encoded display name hiding a line break)."""
+    if not raw_value:
+        return ()
+    found: list[Mailbox] = []
+    for name_part, angled, bare in _ANGLE_ADDRESS.findall(raw_value[:100_000]):
+        address = normalize(angled or bare)
+        if not address or any(m.address == address for m in found):
+            continue
+        name = ""
+        if angled and name_part.strip():
+            try:
+                name = str(email.header.make_header(email.header.decode_header(
+                    name_part.strip())))
+            except (ValueError, LookupError, email.errors.HeaderParseError):
+                name = name_part
+        found.append(Mailbox(address, clean_text(name, 200).strip("'\" ")))
+        if len(found) >= limit:
+            break
+    return tuple(found)
+
+
+def _addresses(parsed_value: object, raw_value: str | None, limit: int) -> tuple[Mailbox, ...]:
+    return _mailboxes(parsed_value, limit) or _fallback_mailboxes(raw_value, limit)
+
+
 def message_ids(text: str | None, limit: int = MAX_REFERENCES) -> tuple[str, ...]:
     if not text:
         return ()
@@ -126,14 +158,15 @@ def parse_message(header: bytes, body: bytes = b"",
     try:
         parsed = mailparser.parse_from_bytes(header + separator + body)
         headers = _headers(parsed)
-        sender = _mailboxes(parsed.from_, 1)
+        raw = parsed.message
+        sender = _addresses(parsed.from_, raw.get("From"), 1)
         when = _date(parsed.date, internal_date)
         return ParsedMessage(
             message_id=_first_message_id(headers.get("message-id")),
             date=when,
             sender=sender[0] if sender else None,
-            to=_mailboxes(parsed.to, MAX_RECIPIENTS),
-            cc=_mailboxes(parsed.cc, MAX_RECIPIENTS),
+            to=_addresses(parsed.to, raw.get("To"), MAX_RECIPIENTS),
+            cc=_addresses(parsed.cc, raw.get("Cc"), MAX_RECIPIENTS),
             subject=clean_text(str(parsed.subject or ""), 998),
             in_reply_to=_first_message_id(headers.get("in-reply-to")),
             references=message_ids(headers.get("references")),
