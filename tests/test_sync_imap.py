@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from followthrough.message_parse import ParsedMessage
 from followthrough.store import Store
 from followthrough.sync_engine import AccountReport, sync_account
 from tests.mailserver import Dovecot
-from tests.messages import make_message, write_config
+from tests.messages import BASE_DATE, make_message, write_config
 
 ME = "Sam Me <me@example.com>"
 
@@ -57,10 +58,12 @@ def stored(config: Config, sql: str) -> list[tuple[object, ...]]:
 
 def conversation() -> tuple[list[bytes], list[bytes]]:
     first = make_message(subject="Permit hearing", message_id="<p1@example.com>",
+                         date=BASE_DATE,
                          body="We're stuck on the permit: the hearing got moved to May 12.\n")
     reply = make_message(sender=ME, to="Alice Example <alice@example.com>",
                          subject="Re: Permit hearing", message_id="<p2@example.com>",
                          in_reply_to="<p1@example.com>", references="<p1@example.com>",
+                         date=BASE_DATE + timedelta(hours=2),
                          body="Sorry to hear that. I'll send you the notes by Friday.\n")
     bob = make_message(sender="Bob <bob@example.org>", subject="Lunch?",
                        body="Lunch next week?\n")
