@@ -311,3 +311,32 @@ def test_due_json_and_explain(tmp_path: Path, dovecot: Dovecot, mail_user: str) 
     assert "due: nothing was exchanged for longer than the cadence" in explained.stdout
     assert "“We're stuck on the permit, which is stressful.”" in explained.stdout
     assert "re: 'Permit hearing'" in explained.stdout and "2026-04-01" in explained.stdout
+
+
+@pytest.mark.parametrize(("my_words", "nudged"), [
+    ("Could you send the updated contract with the new terms?", True),
+    ("Thanks, that all looks fine to me.", False),
+])
+def test_nudge_only_when_my_message_asked(tmp_path: Path, dovecot: Dovecot, mail_user: str,
+                                          my_words: str, nudged: bool) -> None:
+    config = setup_config(tmp_path, dovecot, mail_user)
+    asked_on = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+    dovecot.append(mail_user, "INBOX", [make_message(
+        sender="Tom <tom@example.net>", subject="Contract", message_id="<t1@example.net>",
+        date=asked_on - timedelta(days=3), body="Draft attached.\n")])
+    dovecot.append(mail_user, "Sent", [make_message(
+        sender=ME, to="Tom <tom@example.net>", subject="Re: Contract",
+        message_id="<t2@example.com>", in_reply_to="<t1@example.net>", date=asked_on,
+        body=my_words + "\n\n> Draft attached.\n")])
+    done = json.loads(run_once(config).stdout)
+    if not nudged:
+        assert done["drafts"] == []
+        return
+    (draft,) = done["drafts"]
+    assert draft["reason"] == "nudge" and draft["subject"] == "Re: Contract"
+    ((_, message, _),) = review(dovecot, mail_user)
+    assert message["In-Reply-To"] == "<t2@example.com>"
+    # Sent, then unanswered again: no second nudge in the same thread.
+    send_draft_as_the_user(dovecot, mail_user)
+    later = json.loads(run_once(config, now="2026-05-25T09:00:00+00:00").stdout)
+    assert later["drafts"] == []

@@ -211,3 +211,15 @@ def test_progress_logs_lines_off_a_terminal(caplog: pytest.LogCaptureFixture) ->
         progress.advance(4)
         progress.finish()
     assert any("sync work: 4/10 messages" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Could you share the new version?", True),
+    ("Please send the deck when you can.", True),
+    ("Any news on the permit", True),
+    ("Thanks, looks good.", False),
+    ("Thanks!\n\n> Could you send it?\n", False),  # the question is theirs, quoted
+])
+def test_asks_for_answer(text: str, asks: bool) -> None:
+    from followthrough.threads import asks_for_answer
+    assert asks_for_answer(text) is asks

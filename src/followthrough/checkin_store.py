@@ -102,7 +102,7 @@ class CheckinStore:
         """Per contact: the thread a draft should reply in, and my unanswered message."""
         rows = self.conn.execute("""
             SELECT p.address, m.direction, m.date, m.thread_key, m.subject, m.message_id,
-                   m.refs
+                   m.refs, m.asks
             FROM message m JOIN participant p ON p.message = m.id
             WHERE m.automated IS NULL
               AND ((m.direction = 'in' AND p.role = 'from')
@@ -117,7 +117,8 @@ class CheckinStore:
         threads = {}
         for address, row in latest.items():
             unanswered = None
-            if row["direction"] == "out" and (row["date"] or "") > last_in.get(address, ""):
+            if (row["direction"] == "out" and row["asks"]
+                    and (row["date"] or "") > last_in.get(address, "")):
                 unanswered = parse_time(row["date"])
             threads[address] = ThreadRef(row["thread_key"], row["subject"] or "",
                                          row["message_id"],

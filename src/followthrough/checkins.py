@@ -62,7 +62,8 @@ class ThreadRef:
     subject: str
     message_id: str | None
     references: tuple[str, ...]
-    my_last_unanswered: datetime | None  # my latest message there, if no reply came after
+    # my latest message there, when it asked something and no reply came after
+    my_last_unanswered: datetime | None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class MessageRecord:
     thread_key: str
     automated: str | None
     items: Sequence[Item] = ()
+    asks: bool = False  # the sender's own text asks a question or for something
 
 
 @dataclass
@@ -133,14 +134,15 @@ class History:
         cursor = conn.execute(
             "INSERT INTO message (account, message_key, message_id, folder, uid, uidvalidity, "
             "date, from_address, from_name, subject, in_reply_to, refs, thread_key, direction, "
-            "automated, followthrough_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "automated, followthrough_id, asks) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (account, message_key) DO NOTHING",
             (account, p.key, p.message_id, batch.folder, record.uid, batch.uidvalidity,
              _iso(p.date), p.sender.address if p.sender else None,
              p.sender.name if p.sender else None, p.subject, p.in_reply_to,
              json.dumps(p.references) if p.references else None, record.thread_key,
              record.direction, record.automated,
-             p.headers.get("x-followthrough-id") or None))
+             p.headers.get("x-followthrough-id") or None, int(record.asks)))
         if cursor.rowcount == 0:
             return  # the same message seen in another folder
         message = cursor.lastrowid

@@ -106,6 +106,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             until TEXT NOT NULL
         )""",
     )),
+    Migration(3, "whether a message asks for an answer", (
+        "ALTER TABLE message ADD COLUMN asks INTEGER NOT NULL DEFAULT 0",
+    )),
 )
 
 

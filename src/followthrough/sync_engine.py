@@ -24,7 +24,7 @@ from followthrough.items import Analyser
 from followthrough.message_parse import MessageParseError, ParsedMessage, parse_message
 from followthrough.progress import NoProgress, ProgressSink
 from followthrough.sync_plan import Action, FolderPlan, FolderStatus, plan_folder
-from followthrough.threads import thread_key
+from followthrough.threads import asks_for_answer, thread_key
 
 log = logging.getLogger("followthrough.sync")
 
@@ -121,7 +121,8 @@ class BatchBuilder:
         key = thread_key(message.message_id, message.in_reply_to, message.references,
                          message.subject, counterparts, threads.lookup)
         automated = None if direction == "out" else automated_reason(message.headers, sender)
-        return MessageRecord(message, uid, direction, key, automated)
+        return MessageRecord(message, uid, direction, key, automated,
+                             asks=asks_for_answer(message.text))
 
 
 def _worth_analysing(record: MessageRecord) -> bool:

@@ -50,3 +50,15 @@ def thread_key(message_id: str | None, in_reply_to: str | None, references: Iter
         if key:
             return key
     return subject_key(subject, counterparts)
+
+
+_ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet me know\b|"
+                   r"\bany (?:news|update|thoughts)\b", re.IGNORECASE)
+
+
+def asks_for_answer(text: str) -> bool:
+    """Whether the sender's own words ask a question or for something: only such
+    messages deserve a nudge when they go unanswered."""
+    from followthrough.extraction.sender_text import sender_text
+
+    return bool(_ASKS.search(sender_text(text)))
