@@ -40,5 +40,14 @@ def print_json(value: object) -> None:
     sys.stdout.write("\n")
 
 
+def add_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+                handler: Handler, help: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand with the common options and its handler."""
+    parser = subparsers.add_parser(name, parents=[common_options()], help=help,
+                                   description=description)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")

@@ -15,7 +15,7 @@ from followthrough.addresses import normalize
 from followthrough.analysis import ProcessAnalyser
 from followthrough.checkin_store import CheckinStore
 from followthrough.checkins import Verdict, cadence_for
-from followthrough.commands.base import add_json_flag, common_options, load, print_json
+from followthrough.commands.base import add_command, add_json_flag, load, print_json
 from followthrough.config import Config
 from followthrough.cycle import run_cycle
 from followthrough.drafting import evaluate, own_addresses
@@ -210,49 +210,44 @@ def _snooze(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    run = subparsers.add_parser(
-        "run", parents=[common_options()], help="sync and write check-in drafts",
-        description="The main job. With --once: one full cycle — sync every account, learn "
-                    "which earlier drafts were sent or dismissed, decide who is due, and "
-                    "write drafts into the review folder (on work days, up to "
-                    "cadence.max_drafts_per_day) — then exit. Without --once: keep running, "
-                    "syncing every schedule.sync_every and drafting at schedule.drafts_at.")
+    run = add_command(
+        subparsers, "run", _run, "sync and write check-in drafts",
+        "The main job. With --once: one full cycle — sync every account, learn "
+        "which earlier drafts were sent or dismissed, decide who is due, and "
+        "write drafts into the review folder (on work days, up to "
+        "cadence.max_drafts_per_day) — then exit. Without --once: keep running, "
+        "syncing every schedule.sync_every and drafting at schedule.drafts_at.")
     run.add_argument("--once", action="store_true", help="one cycle, then exit")
     _add_now(run)
     add_json_flag(run)
-    run.set_defaults(handler=_run)
 
-    due = subparsers.add_parser(
-        "due", parents=[common_options()], help="who is due for a check-in, and why",
-        description="List the contacts due for a check-in: since when, why (cadence, "
-                    "commitment, event, nudge) and the items a draft would use. Reads the "
-                    "local history only.")
+    due = add_command(
+        subparsers, "due", _due, "who is due for a check-in, and why",
+        "List the contacts due for a check-in: since when, why (cadence, "
+        "commitment, event, nudge) and the items a draft would use. Reads the "
+        "local history only.")
     _add_now(due)
     add_json_flag(due)
-    due.set_defaults(handler=_due)
 
-    explain = subparsers.add_parser(
-        "explain", parents=[common_options()], help="why a contact is or is not due",
-        description="Explain the decision for one contact: cadence and where it comes from, "
-                    "last interaction, and every remembered item with its evidence.")
+    explain = add_command(
+        subparsers, "explain", _explain, "why a contact is or is not due",
+        "Explain the decision for one contact: cadence and where it comes from, "
+        "last interaction, and every remembered item with its evidence.")
     explain.add_argument("address")
     _add_now(explain)
-    explain.set_defaults(handler=_explain)
 
-    drafts = subparsers.add_parser(
-        "drafts", parents=[common_options()], help="the drafts written so far",
-        description="List the drafts followthrough wrote: pending (in the review folder), "
-                    "sent, or dismissed.")
+    drafts = add_command(
+        subparsers, "drafts", _drafts, "the drafts written so far",
+        "List the drafts followthrough wrote: pending (in the review folder), "
+        "sent, or dismissed.")
     drafts.add_argument("--show", action="store_true", help="print pending drafts' text")
     add_json_flag(drafts)
-    drafts.set_defaults(handler=_drafts)
 
-    snooze = subparsers.add_parser(
-        "snooze", parents=[common_options()], help="pause check-ins with a contact",
-        description="No check-in with ADDRESS for a while (e.g. 2w), or --clear to end it.")
+    snooze = add_command(
+        subparsers, "snooze", _snooze, "pause check-ins with a contact",
+        "No check-in with ADDRESS for a while (e.g. 2w), or --clear to end it.")
     snooze.add_argument("address")
     snooze.add_argument("duration", nargs="?", help="how long, e.g. 3d, 2w")
     snooze.add_argument("--clear", action="store_true", help="end the snooze")
     _add_now(snooze)
-    snooze.set_defaults(handler=_snooze)
 

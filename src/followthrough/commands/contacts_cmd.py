@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import asdict
 
 from followthrough.addresses import OwnAddresses, normalize
-from followthrough.commands.base import add_json_flag, common_options, load, print_json
+from followthrough.commands.base import add_command, add_json_flag, load, print_json
 from followthrough.config import Config
 from followthrough.errors import FollowthroughError
 from followthrough.history import Contact, History
@@ -84,18 +84,16 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "contacts", parents=[common_options()], help="list the people in your mail history",
-        description="List every counterpart in the synced history: message counts in and "
-                    "out and the dates of the last ones. Automated senders are hidden "
-                    "unless --all.")
+    parser = add_command(
+        subparsers, "contacts", _contacts, "list the people in your mail history",
+        "List every counterpart in the synced history: message counts in and "
+        "out and the dates of the last ones. Automated senders are hidden "
+        "unless --all.")
     parser.add_argument("--all", action="store_true", help="include automated senders")
     add_json_flag(parser)
-    parser.set_defaults(handler=_contacts)
-    show = subparsers.add_parser(
-        "show", parents=[common_options()], help="one contact's history",
-        description="Show the threads exchanged with one contact and what was remembered "
-                    "from each message.")
+    show = add_command(
+        subparsers, "show", _show, "one contact's history",
+        "Show the threads exchanged with one contact and what was remembered "
+        "from each message.")
     show.add_argument("address", help="the contact's email address")
     add_json_flag(show)
-    show.set_defaults(handler=_show)

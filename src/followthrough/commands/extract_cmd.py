@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from followthrough.commands.base import add_json_flag, common_options
+from followthrough.commands.base import add_command, add_json_flag
 from followthrough.message_parse import MessageParseError, ParsedMessage, parse_message
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -59,13 +59,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "extract", parents=[common_options()],
-        help="find commitments, challenges and successes in .eml files",
-        description="Analyse message files offline (no config, no network): print the "
-                    "commitments, challenges and successes each sender wrote. With --json, "
-                    "one JSON object per item per line. Unreadable files get an error line "
-                    "each on stderr and do not stop the others (exit status 1).")
+    parser = add_command(
+        subparsers, "extract", _run, "find commitments, challenges and successes in .eml files",
+        "Analyse message files offline (no config, no network): print the "
+        "commitments, challenges and successes each sender wrote. With --json, "
+        "one JSON object per item per line. Unreadable files get an error line "
+        "each on stderr and do not stop the others (exit status 1).")
     parser.add_argument("files", nargs="+", metavar="FILE.eml", help="message files")
     add_json_flag(parser)
-    parser.set_defaults(handler=_run)

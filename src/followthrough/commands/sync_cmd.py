@@ -9,7 +9,7 @@ import time
 import schedule
 
 from followthrough.analysis import ProcessAnalyser
-from followthrough.commands.base import add_json_flag, common_options, load, print_json
+from followthrough.commands.base import add_command, add_json_flag, load, print_json
 from followthrough.history import History
 from followthrough.progress import Progress
 from followthrough.store import Store
@@ -47,11 +47,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "sync", parents=[common_options()], help="read new mail into the contact history",
-        description="Read new mail from every configured account (read-only: EXAMINE and "
-                    "BODY.PEEK; your mail is never changed) into the local history. Without "
-                    "--once, keep syncing every schedule.sync_every.")
+    parser = add_command(
+        subparsers, "sync", _run, "read new mail into the contact history",
+        "Read new mail from every configured account (read-only: EXAMINE and "
+        "BODY.PEEK; your mail is never changed) into the local history. Without "
+        "--once, keep syncing every schedule.sync_every.")
     parser.add_argument("--once", action="store_true", help="sync once and exit")
     add_json_flag(parser)
-    parser.set_defaults(handler=_run)
