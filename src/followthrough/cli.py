@@ -13,6 +13,7 @@ from followthrough.commands import (
     config_cmd,
     contacts_cmd,
     extract_cmd,
+    ops_cmds,
     sync_cmd,
 )
 from followthrough.commands.base import LOG_LEVELS
@@ -20,7 +21,7 @@ from followthrough.errors import ConfigError, FollowthroughError
 from followthrough.logs import setup_logging
 from followthrough.paths import CONFIG_ENV
 
-COMMANDS = (config_cmd, sync_cmd, checkin_cmds, contacts_cmd, extract_cmd)
+COMMANDS = (config_cmd, ops_cmds, sync_cmd, checkin_cmds, contacts_cmd, extract_cmd)
 
 log = logging.getLogger("followthrough")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from imapclient.exceptions import IMAPClientError
@@ -51,9 +51,10 @@ def review_folders(config: Config) -> Iterator[dict[str, ReviewFolder]]:
 
 
 def run_cycle(config: Config, store: Store, now: datetime, analyser: BatchAnalyser | None,
-              progress: ProgressSink | None = None, write: bool = True
+              progress: ProgressSink | None = None, write: bool = True,
+              should_stop: Callable[[], bool] | None = None,
               ) -> tuple[list[AccountOutcome], CycleReport]:
-    outcomes = sync_all(config, History(store), analyser, progress)
+    outcomes = sync_all(config, History(store), analyser, progress, should_stop=should_stop)
     checkins = CheckinStore(store)
     report = CycleReport()
     with review_folders(config) as folders:

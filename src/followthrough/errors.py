@@ -58,3 +58,7 @@ class AccountError(FollowthroughError):
 
 class SecretError(AccountError):
     """The password for an account could not be obtained."""
+
+
+class LoginRefusedError(AccountError):
+    """The server refused the credentials: retried slowly, never hammered."""

@@ -225,3 +225,22 @@ class History:
         return int(self.conn.execute(
             "SELECT count(*) FROM message WHERE ?1 IS NULL OR account = ?1",
             (account,)).fetchone()[0])
+
+    # ---- account status
+    def record_sync(self, account: str, error: str | None = None) -> None:
+        """Remember when an account last synced, or why it last failed."""
+        with self.store.atomic() as conn:
+            if error is None:
+                conn.execute(
+                    "INSERT INTO account_state (account, last_sync) VALUES (?, ?) "
+                    "ON CONFLICT (account) DO UPDATE SET last_sync = excluded.last_sync",
+                    (account, now_iso()))
+            else:
+                conn.execute(
+                    "INSERT INTO account_state (account, last_error, last_error_at) "
+                    "VALUES (?, ?, ?) ON CONFLICT (account) DO UPDATE SET "
+                    "last_error = excluded.last_error, last_error_at = excluded.last_error_at",
+                    (account, error, now_iso()))
+
+    def account_states(self) -> dict[str, sqlite3.Row]:
+        return {r["account"]: r for r in self.conn.execute("SELECT * FROM account_state")}

@@ -18,7 +18,7 @@ import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from followthrough.config import Account
-from followthrough.errors import AccountError
+from followthrough.errors import AccountError, LoginRefusedError
 from followthrough.folders import FolderInfo
 from followthrough.sync_plan import FolderStatus
 
@@ -86,8 +86,8 @@ def connect(account: Account, password: str) -> imapclient.IMAPClient:
     except LoginError as exc:
         _abandon(client)
         said = str(exc).replace(password, "***") if password else str(exc)
-        raise AccountError(account.name, f"login as {account.username!r} failed: {said[:200]}") \
-            from None
+        raise LoginRefusedError(account.name,
+                                f"login as {account.username!r} failed: {said[:200]}") from None
     except (OSError, IMAPClientError) as exc:
         _abandon(client)
         raise AccountError(account.name, _describe_connect_error(account, exc)) from None

@@ -109,6 +109,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "whether a message asks for an answer", (
         "ALTER TABLE message ADD COLUMN asks INTEGER NOT NULL DEFAULT 0",
     )),
+    Migration(4, "account status", (
+        """CREATE TABLE account_state (
+            account TEXT PRIMARY KEY,
+            last_sync TEXT,
+            last_error TEXT,
+            last_error_at TEXT
+        )""",
+    )),
 )
 
 

@@ -19,6 +19,24 @@ from followthrough.migrations import MIGRATIONS, Migration, check_known, migrate
 
 DB_NAME = "state.db"
 LOCK_NAME = "lock"
+_NO_LOCK = -1  # a writer that does not hold the single-instance lock
+
+
+def lock_holder(state_dir: Path) -> int | None:
+    """The pid of the process holding the state for writing, or None."""
+    path = state_dir / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        text = os.read(fd, 32).decode("ascii", "replace").strip()
+        return int(text) if text.isdigit() else 0
+    finally:
+        os.close(fd)
+    return None
 
 
 def _prepare_dir(state_dir: Path) -> None:
@@ -67,14 +85,18 @@ class Store:
         self._depth = 0
 
     @classmethod
-    def open(cls, state_dir: Path, *, write: bool = True,
+    def open(cls, state_dir: Path, *, write: bool = True, exclusive: bool = True,
              migrations: Sequence[Migration] = MIGRATIONS) -> Store:
-        """Open (and for writers create and migrate) the store in ``state_dir``."""
+        """Open (and for writers create and migrate) the store in ``state_dir``.
+
+        A writer is ``exclusive`` (holds the single-instance lock) unless it only makes a
+        small edit that may happen beside a running daemon (SQLite serialises the writes).
+        """
         path = state_dir / DB_NAME
         if not write:
             return cls._open_reader(path, migrations)
         _prepare_dir(state_dir)
-        lock_fd = _take_lock(state_dir)
+        lock_fd = _take_lock(state_dir) if exclusive else _NO_LOCK
         try:
             os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
             path.chmod(0o600)
@@ -83,7 +105,8 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             migrate(conn, migrations)
         except BaseException:
-            os.close(lock_fd)
+            if lock_fd != _NO_LOCK:
+                os.close(lock_fd)
             raise
         return cls(conn, path, lock_fd)
 
@@ -128,9 +151,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
-        if self._lock_fd is not None:
+        if self._lock_fd not in (None, _NO_LOCK):
             os.close(self._lock_fd)
-            self._lock_fd = None
+        self._lock_fd = None
 
     def __enter__(self) -> Store:
         return self

@@ -8,7 +8,7 @@ batch, so an interrupted sync resumes where it stopped and processes nothing twi
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -52,6 +52,7 @@ class FolderReport:
 class AccountReport:
     account: str
     folders: list[FolderReport] = field(default_factory=list)
+    stopped: bool = False  # asked to stop before the end
 
     @property
     def new(self) -> int:
@@ -184,12 +185,14 @@ def _estimate(plan: FolderPlan, status: FolderStatus) -> int:
 
 def sync_account(account: Account, source: MailSource, history: History, *,
                  analyse: Analyser | None = None, analyser: BatchAnalyser | None = None,
-                 progress: ProgressSink | None = None,
-                 batch_size: int = BATCH_SIZE) -> AccountReport:
+                 progress: ProgressSink | None = None, batch_size: int = BATCH_SIZE,
+                 should_stop: Callable[[], bool] | None = None) -> AccountReport:
     """Bring the stored history of ``account`` up to date with its folders.
 
     Pass ``analyse`` (per message, run inline) or ``analyser`` (per batch, e.g. in a worker
-    process: the next batch is fetched while the previous one is analysed).
+    process: the next batch is fetched while the previous one is analysed). When
+    ``should_stop()`` turns true the sync ends after the batch in hand is stored; the next
+    sync resumes there.
     """
     if analyser is None and analyse is not None:
         analyser = InlineAnalyser(analyse)
@@ -218,6 +221,9 @@ def sync_account(account: Account, source: MailSource, history: History, *,
         waiting: _Prepared | None = None
         try:
             for start in range(0, len(uids), batch_size):
+                if should_stop is not None and should_stop():
+                    report.stopped = True
+                    break
                 chunk = uids[start:start + batch_size]
                 batch, records = builder.build(plan, chunk, source.fetch(chunk))
                 pending = analyser.submit([(r.parsed, r.direction) for r in records

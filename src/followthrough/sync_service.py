@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from imapclient.exceptions import IMAPClientError
@@ -10,7 +11,7 @@ from imapclient.exceptions import IMAPClientError
 from followthrough.analysis import BatchAnalyser
 from followthrough.config import Account, Config
 from followthrough.credentials import get_password
-from followthrough.errors import AccountError
+from followthrough.errors import AccountError, LoginRefusedError
 from followthrough.folders import FolderChoiceError
 from followthrough.history import History
 from followthrough.imap_source import ImapSource, connect
@@ -25,15 +26,18 @@ class AccountOutcome:
     account: str
     report: AccountReport | None = None
     error: str | None = None
+    login_refused: bool = False
 
 
 def sync_one(account: Account, history: History, analyser: BatchAnalyser | None,
-             progress: ProgressSink | None) -> AccountReport:
+             progress: ProgressSink | None,
+             should_stop: Callable[[], bool] | None = None) -> AccountReport:
     password = get_password(account)
     source = ImapSource(connect(account, password))
     del password
     try:
-        return sync_account(account, source, history, analyser=analyser, progress=progress)
+        return sync_account(account, source, history, analyser=analyser, progress=progress,
+                            should_stop=should_stop)
     except FolderChoiceError as exc:
         raise AccountError(account.name, f"{exc}; fix `folders` in the config") from None
     except (OSError, IMAPClientError) as exc:
@@ -44,16 +48,23 @@ def sync_one(account: Account, history: History, analyser: BatchAnalyser | None,
 
 
 def sync_all(config: Config, history: History, analyser: BatchAnalyser | None = None,
-             progress: ProgressSink | None = None) -> list[AccountOutcome]:
+             progress: ProgressSink | None = None,
+             accounts: Sequence[Account] | None = None,
+             should_stop: Callable[[], bool] | None = None) -> list[AccountOutcome]:
     """Sync each account; one account's failure is reported and the others go on."""
     outcomes = []
-    for account in config.accounts:
+    for account in config.accounts if accounts is None else accounts:
+        if should_stop is not None and should_stop():
+            break
         try:
-            report = sync_one(account, history, analyser, progress)
+            report = sync_one(account, history, analyser, progress, should_stop)
         except AccountError as exc:
             log.error("%s", exc)
-            outcomes.append(AccountOutcome(account.name, error=str(exc)))
+            history.record_sync(account.name, error=exc.cause)
+            outcomes.append(AccountOutcome(account.name, error=str(exc),
+                                           login_refused=isinstance(exc, LoginRefusedError)))
             continue
+        history.record_sync(account.name)
         log.info("%s: %d new messages, %d quarantined (%s)", account.name, report.new,
                  report.quarantined,
                  ", ".join(f"{f.folder}: {f.action}" for f in report.folders))

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import logging
-import time
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default as default_policy
-
-import schedule
 
 from followthrough.addresses import normalize
 from followthrough.analysis import ProcessAnalyser
 from followthrough.checkin_store import CheckinStore
 from followthrough.checkins import Verdict, cadence_for
-from followthrough.commands.base import add_command, add_json_flag, load, print_json
+from followthrough.commands.base import (
+    add_command,
+    add_json_flag,
+    load,
+    print_json,
+    resolved_config_path,
+)
 from followthrough.config import Config
 from followthrough.cycle import run_cycle
+from followthrough.daemon import Daemon
 from followthrough.drafting import evaluate, own_addresses
 from followthrough.durations import DurationError, format_duration, parse_duration
 from followthrough.errors import FollowthroughError
@@ -73,24 +77,11 @@ def _run(args: argparse.Namespace) -> int:
     with Store.open(config.state_dir) as store, ProcessAnalyser() as analyser:
         if args.once:
             return _cycle(config, store, analyser, parse_now(args.now), args.json)
-        sync_every = int(config.schedule.sync_every.total_seconds())
-        schedule.clear()
-        schedule.every(sync_every).seconds.do(_sync_only, config, store, analyser)
-        schedule.every().day.at(config.schedule.drafts_at.strftime("%H:%M")).do(
-            _cycle, config, store, analyser, None)
-        log.info("running: sync every %d s, drafts at %s on work days", sync_every,
-                 config.schedule.drafts_at.strftime("%H:%M"))
-        _sync_only(config, store, analyser)
-        while True:
-            schedule.run_pending()
-            time.sleep(1)
-
-
-def _sync_only(config: Config, store: Store, analyser: ProcessAnalyser) -> None:
-    from followthrough.history import History
-    from followthrough.sync_service import sync_all
-
-    sync_all(config, History(store), analyser, Progress())
+        if args.now:
+            raise FollowthroughError("--now goes with --once")
+        daemon = Daemon(resolved_config_path(args), config, store, analyser)
+        daemon.install_signal_handlers()
+        return daemon.run()
 
 
 # ---- due / explain
@@ -203,7 +194,7 @@ def _snooze(args: argparse.Namespace) -> int:
             until = parse_now(args.now) + parse_duration(args.duration)
         except DurationError as exc:
             raise FollowthroughError(f"{exc}; expected e.g. 3d or 2w") from None
-    with Store.open(config.state_dir) as store:
+    with Store.open(config.state_dir, exclusive=False) as store:  # fine beside the daemon
         CheckinStore(store).snooze(address, until)
     print(f"{address}: " + (f"snoozed until {_when(until)}" if until else "snooze cleared"))
     return 0

@@ -1,0 +1,149 @@
+"""``followthrough doctor``: check everything a working set-up needs, with a fix for each ✗."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from imapclient.exceptions import IMAPClientError
+
+from followthrough.config import Account, Config, load_config
+from followthrough.credentials import get_password
+from followthrough.errors import ConfigError, FollowthroughError, StateError
+from followthrough.folders import FolderChoiceError, choose_folders
+from followthrough.imap_source import ImapSource, connect, tls_context
+
+WANTED_CAPABILITIES = ("IDLE", "CONDSTORE", "SPECIAL-USE", "UIDPLUS")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def check_config(path: Path) -> tuple[list[Check], Config | None]:
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        return [Check("config", False, f"{len(exc.problems)} problem(s) in {path}",
+                      "; ".join(str(p) for p in exc.problems))], None
+    return [Check("config", True, f"{path} is valid")], config
+
+
+def check_state(config: Config) -> Check:
+    from followthrough.store import Store, lock_holder
+
+    holder = lock_holder(config.state_dir)
+    try:
+        with Store.open(config.state_dir, write=False) as store:
+            result = store.conn.execute("PRAGMA quick_check").fetchone()[0]
+    except StateError as exc:
+        if "no state yet" in str(exc):
+            return Check("state store", True, f"{config.state_dir} (empty until the first sync)")
+        return Check("state store", False, str(exc), "see the message; a backup of state.db "
+                                                     "can be restored, or a fresh sync made")
+    if result != "ok":
+        return Check("state store", False, f"integrity check: {result}",
+                     "move state.db aside and run `followthrough sync --once` to rebuild")
+    running = f"; in use by pid {holder}" if holder else ""
+    return Check("state store", True, f"{config.state_dir}: healthy{running}")
+
+
+def _network_checks(account: Account) -> Iterator[Check]:
+    label = f"{account.name}: "
+    try:
+        socket.getaddrinfo(account.host, account.port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        yield Check(label + "DNS", False, f"cannot resolve {account.host} ({exc.strerror})",
+                    "check `host` in the config and the network")
+        return
+    yield Check(label + "DNS", True, f"{account.host} resolves")
+    try:
+        raw = socket.create_connection((account.host, account.port), timeout=10)
+    except OSError as exc:
+        yield Check(label + "TCP", False, f"{account.host}:{account.port}: {exc.strerror or exc}",
+                    "check `port` (993 for tls, 143 for starttls) and any firewall")
+        return
+    yield Check(label + "TCP", True, f"{account.host}:{account.port} accepts connections")
+    if account.security == "tls":
+        try:
+            with tls_context(account).wrap_socket(raw, server_hostname=account.host) as tls:
+                yield Check(label + "TLS", True, f"certificate verified ({tls.version()})")
+        except ssl.SSLCertVerificationError as exc:
+            yield Check(label + "TLS", False, f"certificate not trusted: {exc.verify_message}",
+                        "if the server uses a private CA, set `ca_file`")
+        except (ssl.SSLError, OSError) as exc:
+            yield Check(label + "TLS", False, f"handshake failed: {exc}",
+                        'is this port IMAPS? for port 143 set security = "starttls"')
+    else:
+        raw.close()
+
+
+def check_account(account: Account) -> Iterator[Check]:
+    label = f"{account.name}: "
+    try:
+        password = get_password(account)
+    except FollowthroughError as exc:
+        yield Check(label + "password", False, str(exc),
+                    f"run `followthrough login {account.name}` or set password_command")
+        return
+    source = "password_command" if account.password_command else "keyring"
+    yield Check(label + "password", True, f"found ({source})")
+    network = list(_network_checks(account))
+    yield from network
+    if not all(c.ok for c in network):
+        return
+    try:
+        client = connect(account, password)
+    except FollowthroughError as exc:
+        yield Check(label + "login", False, str(exc),
+                    f"check `username`; `followthrough login {account.name}` stores a new "
+                    "password")
+        return
+    yield Check(label + "login", True, f"logged in as {account.username}")
+    with contextlib.closing(ImapSource(client)) as imap:
+        try:
+            yield from _mailbox_checks(account, imap)
+        except (OSError, IMAPClientError) as exc:
+            yield Check(label + "mailbox", False, f"server error: {exc}", "try again later")
+
+
+def _mailbox_checks(account: Account, imap: ImapSource) -> Iterator[Check]:
+    label = f"{account.name}: "
+    have = {c.decode() for c in imap.client.capabilities()}
+    missing = [c for c in WANTED_CAPABILITIES if c not in have]
+    yield Check(label + "capabilities", not missing or missing == ["CONDSTORE"],
+                "has " + ", ".join(c for c in WANTED_CAPABILITIES if c in have)
+                + (f"; lacks {', '.join(missing)}" if missing else ""),
+                "without IDLE new mail waits for the periodic sync; without UIDPLUS or "
+                "SPECIAL-USE set `folders` explicitly" if missing else "")
+    listing = imap.folders()
+    try:
+        chosen = choose_folders(listing, account.folders, account.review_folder)
+    except FolderChoiceError as exc:
+        yield Check(label + "folders", False, str(exc), "fix `folders` in the config")
+        return
+    sent = [f for f in chosen if f.upper() != "INBOX"]
+    yield Check(label + "folders", bool(sent), "reads " + ", ".join(chosen),
+                "" if sent else 'no Sent folder found: set folders = ["INBOX", "<your Sent>"]')
+    exists = any(f.name == account.review_folder for f in listing)
+    yield Check(label + "review folder", True,
+                f"{account.review_folder!r} " + ("exists" if exists
+                                                 else "will be created by the first run"))
+
+
+def run_checks(path: Path) -> list[Check]:
+    checks, config = check_config(path)
+    if config is None:
+        return checks
+    checks.append(check_state(config))
+    for account in config.accounts:
+        checks.extend(check_account(account))
+    return checks
