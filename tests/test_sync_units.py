@@ -223,3 +223,16 @@ def test_progress_logs_lines_off_a_terminal(caplog: pytest.LogCaptureFixture) ->
 def test_asks_for_answer(text: str, asks: bool) -> None:
     from followthrough.threads import asks_for_answer
     assert asks_for_answer(text) is asks
+
+
+def test_sync_process_does_not_load_spacy() -> None:
+    """spaCy belongs in the extraction worker; the main sync process stays small."""
+    import subprocess
+    import sys
+
+    code = ("import sys, followthrough.cli, followthrough.sync_engine, followthrough.threads;"
+            "followthrough.threads.asks_for_answer('any news?');"
+            "print('spacy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

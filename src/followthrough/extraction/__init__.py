@@ -1,5 +1,22 @@
-"""Finding commitments, challenges and successes in what people write."""
+"""Finding commitments, challenges and successes in what people write.
 
-from followthrough.extraction.extractor import Extractor
+``Extractor`` is imported lazily: modules such as ``sender_text`` are used where spaCy
+must not be loaded (the sync process leaves spaCy to its extraction worker).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from followthrough.extraction.extractor import Extractor
 
 __all__ = ["Extractor"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Extractor":
+        from followthrough.extraction.extractor import Extractor
+
+        return Extractor
+    raise AttributeError(name)
