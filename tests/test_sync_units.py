@@ -236,3 +236,16 @@ def test_sync_process_does_not_load_spacy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("value", "addresses"), [
+    (b"=?utf-8?q?Eve=0D=0ABcc:_attacker@evil.example?= <eve@example.com>",
+     ["eve@example.com"]),
+    (b"=?utf-8?q?J=C3=B6rg?= <j@x.com>, \"Bob, Jr\" <bob@c.com>, plain@d.com",
+     ["j@x.com", "bob@c.com", "plain@d.com"]),
+    (b"\"boss@company.example\" <mallory@evil.example>", ["mallory@evil.example"]),
+])
+def test_addresses_are_read_from_hostile_headers(value: bytes, addresses: list[str]) -> None:
+    message = parse_message(b"From: " + value + b"\r\nTo: " + value + b"\r\nSubject: x\r\n\r\n")
+    assert message.sender is not None and message.sender.address == addresses[0]
+    assert [m.address for m in message.to] == addresses

@@ -26,7 +26,14 @@ CONNECT_TIMEOUT = 20.0
 READ_TIMEOUT = 120.0
 HEADER_BYTES = 256 * 1024  # at most this much of a header block is fetched
 BODY_BYTES = 128 * 1024  # and this much of the body: the text part, not attachments
-_HEADER_ITEM = f"BODY.PEEK[HEADER]<0.{HEADER_BYTES}>".encode()
+# Only the header fields followthrough reads: less to transfer and far less to parse
+# (Received chains and vendor headers are most of a header block).
+HEADER_FIELDS = ("From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To",
+                 "References", "List-Id", "List-Unsubscribe", "Precedence", "Auto-Submitted",
+                 "Return-Path", "X-Autoreply", "X-Autorespond", "MIME-Version",
+                 "Content-Type", "Content-Transfer-Encoding", "X-Followthrough-Id")
+_HEADER_ITEM = (f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in HEADER_FIELDS)})]"
+                f"<0.{HEADER_BYTES}>").encode()
 _BODY_ITEM = f"BODY.PEEK[TEXT]<0.{BODY_BYTES}>".encode()
 
 
@@ -148,7 +155,7 @@ class ImapSource:
         reply = self.client.fetch(list(uids), [_HEADER_ITEM, _BODY_ITEM, b"INTERNALDATE"])
         out: dict[int, FetchedMessage] = {}
         for uid, data in reply.items():
-            header = data.get(b"BODY[HEADER]<0>", data.get(b"BODY[HEADER]")) or b""
+            header = next((v for k, v in data.items() if k.startswith(b"BODY[HEADER")), b"")
             body = data.get(b"BODY[TEXT]<0>", data.get(b"BODY[TEXT]")) or b""
             when = data.get(b"INTERNALDATE")
             if isinstance(when, datetime):

@@ -53,23 +53,6 @@ class ParsedMessage:
         return self.message_id or "sha256:" + self.header_digest
 
 
-def _mailboxes(pairs: object, limit: int) -> tuple[Mailbox, ...]:
-    out: list[Mailbox] = []
-    seen: set[str] = set()
-    if not isinstance(pairs, list):
-        return ()
-    for pair in pairs:
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            continue
-        address = normalize(str(pair[1]))
-        if address and address not in seen:
-            seen.add(address)
-            out.append(Mailbox(address, clean_text(str(pair[0] or ""), 200).strip("'\" ")))
-        if len(out) >= limit:
-            break
-    return tuple(out)
-
-
 _ANGLE_ADDRESS = re.compile(r"([^<>,]*)<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:\"]+@[^\s<>,;:\"]+)")
 
 
@@ -81,6 +64,8 @@ def _fallback_mailboxes(raw_value: str | None, limit: int) -> tuple[Mailbox, ...
     found: list[Mailbox] = []
     for name_part, angled, bare in _ANGLE_ADDRESS.findall(raw_value[:100_000]):
         address = normalize(angled or bare)
+        if "=?" in address or "?=" in address:
+            continue  # a fragment of an encoded word, not an address
         if not address or any(m.address == address for m in found):
             continue
         name = ""
@@ -96,8 +81,69 @@ def _fallback_mailboxes(raw_value: str | None, limit: int) -> tuple[Mailbox, ...
     return tuple(found)
 
 
-def _addresses(parsed_value: object, raw_value: str | None, limit: int) -> tuple[Mailbox, ...]:
-    return _mailboxes(parsed_value, limit) or _fallback_mailboxes(raw_value, limit)
+_ADDRESS_HEADERS = {b"from", b"to", b"cc", b"bcc", b"reply-to", b"sender", b"resent-from",
+                    b"resent-to", b"resent-cc", b"delivered-to"}
+
+
+def split_address_headers(header: bytes) -> tuple[bytes, dict[str, str]]:
+    """The header block without its address headers, and those headers' values.
+
+    mail-parser parses every address header with a slow parser of its own; the stdlib's
+    ``getaddresses`` reads them many times faster, so they are taken out here.
+    """
+    kept: list[bytes] = []
+    values: dict[str, list[bytes]] = {}
+    current: list[bytes] | None = None
+    for line in header.splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t") and line.strip():
+            if current is not None:
+                current.append(line.strip())
+            else:
+                kept.append(line)
+            continue
+        name, colon, value = line.partition(b":")
+        key = name.strip().lower()
+        if colon and key in _ADDRESS_HEADERS:
+            current = values.setdefault(key.decode("ascii", "replace"), [])
+            if current:  # a repeated header: keep the first, as mail-parser does
+                current = []
+            else:
+                current.append(value.strip())
+            continue
+        current = None
+        kept.append(line)
+    return b"".join(kept), {k: b" ".join(v).decode("utf-8", "replace") for k, v in
+                            values.items()}
+
+
+def _decoded_name(name: str) -> str:
+    if "=?" not in name:
+        return name
+    try:
+        return str(email.header.make_header(email.header.decode_header(name)))
+    except (ValueError, LookupError, email.errors.HeaderParseError):
+        return name
+
+
+def parse_addresses(raw_value: str | None, limit: int) -> tuple[Mailbox, ...]:
+    """Mailboxes from an address header's raw value (display names decoded and cleaned)."""
+    if not raw_value:
+        return ()
+    if "=?" in raw_value:
+        # Encoded words may hide ":", "," or "<" that getaddresses would take for syntax
+        # (and so name an attacker's address as the sender): read angle-addresses instead.
+        return _fallback_mailboxes(raw_value, limit)
+    found: list[Mailbox] = []
+    seen: set[str] = set()
+    for name, address in email.utils.getaddresses([raw_value[:100_000]]):
+        normal = normalize(address)
+        if not normal or normal in seen:
+            continue
+        seen.add(normal)
+        found.append(Mailbox(normal, clean_text(_decoded_name(name), 200).strip("'\" ")))
+        if len(found) >= limit:
+            break
+    return tuple(found) or _fallback_mailboxes(raw_value, limit)
 
 
 def message_ids(text: str | None, limit: int = MAX_REFERENCES) -> tuple[str, ...]:
@@ -154,19 +200,18 @@ def parse_message(header: bytes, body: bytes = b"",
     """Parse a header block and (the start of) a body; raise MessageParseError when unreadable."""
     if not header.strip():
         raise MessageParseError("empty header")
-    separator = b"" if header.endswith((b"\r\n\r\n", b"\n\n")) else b"\r\n"
+    rest, address_values = split_address_headers(header.rstrip(b"\r\n") + b"\r\n")
     try:
-        parsed = mailparser.parse_from_bytes(header + separator + body)
+        parsed = mailparser.parse_from_bytes(rest + b"\r\n" + body)
         headers = _headers(parsed)
-        raw = parsed.message
-        sender = _addresses(parsed.from_, raw.get("From"), 1)
+        sender = parse_addresses(address_values.get("from"), 1)
         when = _date(parsed.date, internal_date)
         return ParsedMessage(
             message_id=_first_message_id(headers.get("message-id")),
             date=when,
             sender=sender[0] if sender else None,
-            to=_addresses(parsed.to, raw.get("To"), MAX_RECIPIENTS),
-            cc=_addresses(parsed.cc, raw.get("Cc"), MAX_RECIPIENTS),
+            to=parse_addresses(address_values.get("to"), MAX_RECIPIENTS),
+            cc=parse_addresses(address_values.get("cc"), MAX_RECIPIENTS),
             subject=clean_text(str(parsed.subject or ""), 998),
             in_reply_to=_first_message_id(headers.get("in-reply-to")),
             references=message_ids(headers.get("references")),

@@ -8,6 +8,7 @@ batch, so an interrupted sync resumes where it stopped and processes nothing twi
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -29,6 +30,7 @@ from followthrough.threads import asks_for_answer, thread_key
 log = logging.getLogger("followthrough.sync")
 
 BATCH_SIZE = 500
+PIPELINE_DEPTH = 2  # batches fetched ahead while earlier ones are being analysed
 
 
 class MailSource(Protocol):
@@ -218,7 +220,7 @@ def sync_account(account: Account, source: MailSource, history: History, *,
             log.warning("%s/%s: UIDVALIDITY changed; rescanning (known messages are matched "
                         "by Message-ID, not duplicated)", account.name, plan.folder)
         uids = source.uids_after(plan.after_uid) if plan.action is not Action.NOTHING else []
-        waiting: _Prepared | None = None
+        waiting: deque[_Prepared] = deque()
         try:
             for start in range(0, len(uids), batch_size):
                 if should_stop is not None and should_stop():
@@ -228,13 +230,14 @@ def sync_account(account: Account, source: MailSource, history: History, *,
                 batch, records = builder.build(plan, chunk, source.fetch(chunk))
                 pending = analyser.submit([(r.parsed, r.direction) for r in records
                                            if _worth_analysing(r)]) if analyser else None
-                if waiting is not None:
-                    _store(account, history, waiting, opened, folder_report, progress)
-                waiting = _Prepared(batch, records, pending, len(chunk))
+                waiting.append(_Prepared(batch, records, pending, len(chunk)))
+                if len(waiting) > PIPELINE_DEPTH:
+                    _store(account, history, waiting.popleft(), opened, folder_report,
+                           progress)
         finally:
             # Store what was fetched before any failure: the next sync starts after it.
-            if waiting is not None:
-                _store(account, history, waiting, opened, folder_report, progress)
+            while waiting:
+                _store(account, history, waiting.popleft(), opened, folder_report, progress)
     progress.finish()
     return report
 
