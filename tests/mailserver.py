@@ -220,7 +220,9 @@ class Dovecot:
         self._fix_ownership()
 
     def new_user(self, name: str) -> str:
-        """A user known at once, with the password ``pw-<name>-secret`` (static passdb)."""
+        """A user known at once, with the password ``pw-<name>-secret`` (static passdb).
+        Dovecot lowercases user names, so the name is lowercased here too."""
+        name = name.lower()
         self.users[name] = f"pw-{name}-secret"
         self.maildir(name, "INBOX").mkdir(parents=True, exist_ok=True)
         self._fix_ownership()

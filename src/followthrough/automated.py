@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from followthrough.addresses import looks_like_machine
 
 _BULK_PRECEDENCE = {"bulk", "list", "junk"}
+
+
+_ADDRESS_IN_NAME = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def spoofing_reason(sender: str, display_name: str) -> str | None:
+    """A display name that shows another address ("boss@company.com" <x@evil.example>)
+    is a classic spoof: such mail is kept but never treated as a relationship."""
+    for shown in _ADDRESS_IN_NAME.findall(display_name):
+        if shown.lower() != sender.lower():
+            return f"display name shows another address ({shown}): possible spoofing"
+    return None
 
 
 def automated_reason(headers: Mapping[str, str], sender: str) -> str | None:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from followthrough.addresses import OwnAddresses
 from followthrough.analysis import BatchAnalyser, InlineAnalyser, Pending
-from followthrough.automated import automated_reason
+from followthrough.automated import automated_reason, spoofing_reason
 from followthrough.config import Account
 from followthrough.crashpoints import durable_step
 from followthrough.folders import FolderInfo, choose_folders
@@ -123,7 +123,10 @@ class BatchBuilder:
         counterparts = [a for a in everyone if a and a not in self.own]
         key = thread_key(message.message_id, message.in_reply_to, message.references,
                          message.subject, counterparts, threads.lookup)
-        automated = None if direction == "out" else automated_reason(message.headers, sender)
+        automated = None
+        if direction == "in":
+            automated = automated_reason(message.headers, sender) or spoofing_reason(
+                sender, message.sender.name if message.sender else "")
         return MessageRecord(message, uid, direction, key, automated,
                              asks=asks_for_answer(message.text))
 
