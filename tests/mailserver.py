@@ -36,14 +36,14 @@ log_path = {root}/log/dovecot.log
 info_log_path = {root}/log/dovecot.log
 {identity}
 protocols = imap
-listen = 127.0.0.1
+listen = 127.0.0.1 127.0.0.2
 service imap-login {{
   inet_listener imap {{
-    address = 127.0.0.1
+    address = 127.0.0.1 127.0.0.2
     port = {plain_port}
   }}
   inet_listener imaps {{
-    address = 127.0.0.1
+    address = {imaps_address}
     port = {port}
     ssl = yes
   }}
@@ -52,10 +52,7 @@ service imap-login {{
 service anvil {{
   chroot =
 }}
-ssl = yes
-ssl_cert = <{root}/tls/server.pem
-ssl_key = <{root}/tls/server.key
-ssl_min_protocol = TLSv1.2
+{ssl_settings}
 disable_plaintext_auth = {plaintext_disabled}
 auth_mechanisms = plain login
 auth_verbose = yes
@@ -127,7 +124,8 @@ def make_test_ca(tls_dir: Path, hostname: str = "localhost") -> None:
 class Dovecot:
     """One private Dovecot instance. ``start()``, ``add_user()``, load mail, ``stop()``."""
 
-    def __init__(self, max_connections: int = 50, plaintext_disabled: bool = True) -> None:
+    def __init__(self, max_connections: int = 50, plaintext_disabled: bool = True,
+                 tls: bool = True) -> None:
         if not Path(DOVECOT).exists():
             raise RuntimeError(INSTALL_HINT)
         # Not under pytest's 0700 tmp dir: Dovecot's unprivileged children must reach it.
@@ -142,6 +140,7 @@ class Dovecot:
         self.users: dict[str, str] = {}
         self._max_connections = max_connections
         self._plaintext_disabled = plaintext_disabled
+        self.tls = tls  # False: no IMAPS listener and no STARTTLS (for refusal tests)
         self._sequence = 0
         self._users_stamp = 0.0
         self._as_root = os.geteuid() == 0
@@ -162,7 +161,11 @@ class Dovecot:
         self.conf.write_text(_CONF.format(
             root=self.root, port=self.port, plain_port=self.plain_port,
             identity=self._identity(), max_connections=self._max_connections,
-            plaintext_disabled="yes" if self._plaintext_disabled else "no"))
+            plaintext_disabled="yes" if self._plaintext_disabled else "no",
+            imaps_address="127.0.0.1 127.0.0.2" if self.tls else "",
+            ssl_settings=(f"ssl = yes\nssl_cert = <{self.root}/tls/server.pem\n"
+                          f"ssl_key = <{self.root}/tls/server.key\nssl_min_protocol = TLSv1.2"
+                          if self.tls else "ssl = no")))
 
     def start(self) -> Dovecot:
         for sub in ("run", "state", "log", "mail"):
@@ -175,9 +178,10 @@ class Dovecot:
         self._fix_ownership()
         subprocess.run([DOVECOT, "-c", str(self.conf)], check=True)
         deadline = time.monotonic() + 15
+        probe = self.port if self.tls else self.plain_port
         while time.monotonic() < deadline:
             try:
-                socket.create_connection((self.host, self.port), 0.2).close()
+                socket.create_connection((self.host, probe), 0.2).close()
                 return self
             except OSError:
                 time.sleep(0.05)
