@@ -34,6 +34,7 @@ class Account:
     password_command: str | None = None
     ca_file: Path | None = None
     folders: tuple[str, ...] | None = None  # None: INBOX plus the \Sent folder
+    timeout: timedelta = timedelta(minutes=2)  # for any one network operation
 
     @property
     def main_address(self) -> str:
@@ -140,6 +141,8 @@ def _read_account(reader: TableReader, base: Path) -> Account | None:
     if folders is not None and not folders and reader.has("folders"):
         reader.problem("folders", "is an empty list", 'folder names, e.g. ["INBOX", "Sent"]')
     review_folder = reader.string("review_folder", "Follow-ups") or "Follow-ups"
+    timeout = reader.duration("timeout", timedelta(minutes=2),
+                              minimum=timedelta(seconds=1)) or timedelta(minutes=2)
     if folders and review_folder in folders:
         reader.problem("review_folder", f"{review_folder!r} is also listed in folders",
                        "a folder of its own that is not read as conversation")
@@ -149,7 +152,8 @@ def _read_account(reader: TableReader, base: Path) -> Account | None:
     return Account(name=name, host=host, username=username,
                    addresses=tuple(a.strip().lower() for a in addresses),
                    review_folder=review_folder, port=port, security=security,
-                   password_command=password_command, ca_file=ca_file, folders=folders)
+                   password_command=password_command, ca_file=ca_file, folders=folders,
+                   timeout=timeout)
 
 
 def _read_schedule(reader: TableReader) -> Schedule:

@@ -23,7 +23,6 @@ from followthrough.folders import FolderInfo
 from followthrough.sync_plan import FolderStatus
 
 CONNECT_TIMEOUT = 20.0
-READ_TIMEOUT = 120.0
 HEADER_BYTES = 256 * 1024  # at most this much of a header block is fetched
 BODY_BYTES = 128 * 1024  # and this much of the body: the text part, not attachments
 # Only the header fields followthrough reads: less to transfer and far less to parse
@@ -73,7 +72,8 @@ def _describe_connect_error(account: Account, exc: BaseException) -> str:
 def connect(account: Account, password: str) -> imapclient.IMAPClient:
     """A logged-in client, or AccountError naming the account and the cause."""
     context = tls_context(account)
-    timeout = imapclient.SocketTimeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    seconds = account.timeout.total_seconds()
+    timeout = imapclient.SocketTimeout(connect=min(CONNECT_TIMEOUT, seconds), read=seconds)
     try:
         client = imapclient.IMAPClient(account.host, port=account.port,
                                        ssl=account.security == "tls", ssl_context=context,
