@@ -23,6 +23,7 @@ from followthrough.folders import FolderInfo
 from followthrough.sync_plan import FolderStatus
 
 CONNECT_TIMEOUT = 20.0
+TEMPORARY_CODES = ("[UNAVAILABLE]", "[LIMIT]", "[INUSE]", "[SERVERBUG]")
 HEADER_BYTES = 256 * 1024  # at most this much of a header block is fetched
 BODY_BYTES = 128 * 1024  # and this much of the body: the text part, not attachments
 # Only the header fields followthrough reads: less to transfer and far less to parse
@@ -93,6 +94,10 @@ def connect(account: Account, password: str) -> imapclient.IMAPClient:
     except LoginError as exc:
         _abandon(client)
         said = str(exc).replace(password, "***") if password else str(exc)
+        if any(code in said.upper() for code in TEMPORARY_CODES):
+            # RFC 5530: the server is busy or limiting, the password may be fine.
+            raise AccountError(account.name, f"the server cannot log in {account.username!r} "
+                                             f"right now: {said[:200]}") from None
         raise LoginRefusedError(account.name,
                                 f"login as {account.username!r} failed: {said[:200]}") from None
     except (OSError, IMAPClientError) as exc:
