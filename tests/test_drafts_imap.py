@@ -259,7 +259,8 @@ def test_no_draft_to_automated_or_own_mail(tmp_path: Path, dovecot: Dovecot,
 def test_header_injection_from_incoming_mail(tmp_path: Path, dovecot: Dovecot,
                                              mail_user: str) -> None:
     config = setup_config(tmp_path, dovecot, mail_user)
-    sender = "=?utf-8?q?Eve=0D=0ABcc:_attacker@evil.example?= <eve@example.com>"
+    # (A name holding another address would be flagged as spoofing and get no draft.)
+    sender = "=?utf-8?q?Eve=0D=0AX-Evil:_1=0D=0ABcc:_attacker?= <eve@example.com>"
     subject = "=?utf-8?q?Hello=0D=0ABcc:_attacker@evil.example=0D=0AX-Evil:_1?="
     dovecot.append(mail_user, "INBOX", [make_message(
         sender=sender, subject=subject, date=LONG_AGO, message_id="<e1@example.com>",
