@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from followthrough.config import Config
@@ -103,7 +103,6 @@ class Verdict:
     next_due: datetime | None
     why: str
     checkin: CheckIn | None = None
-    candidates: tuple[RememberedItem, ...] = field(default_factory=tuple)
 
 
 def cadence_for(config: Config, address: str) -> tuple[timedelta, str]:
@@ -237,8 +236,7 @@ def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem
     overdue = (now - due_since) / cadence if cadence else 0.0
     checkin = CheckIn(contact.address, contact.name, contact.account, reason, due_since,
                       cadence, chosen, thread, overdue)
-    return Verdict(contact.address, True, cadence, last, due_since, _describe(reason), checkin,
-                   tuple(items))
+    return Verdict(contact.address, True, cadence, last, due_since, _describe(reason), checkin)
 
 
 def _at_day(day: date, now: datetime) -> datetime:

@@ -35,7 +35,6 @@ class IdleWatcher(threading.Thread):
         self.on_new_mail = on_new_mail
         self.stopping = threading.Event()
         self.backoff = Backoff()
-        self.unsupported = False
 
     def stop(self) -> None:
         self.stopping.set()
@@ -51,7 +50,6 @@ class IdleWatcher(threading.Thread):
                 continue
             try:
                 if b"IDLE" not in client.capabilities():
-                    self.unsupported = True
                     log.info("%s: the server has no IDLE; new mail waits for the periodic "
                              "sync", self.account.name)
                     return

@@ -8,14 +8,11 @@ from datetime import date
 
 from followthrough.message_parse import ParsedMessage
 
-KINDS = ("commitment", "challenge", "success")
-HOLDERS = ("sender", "recipient", "third_party")
-
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # one of KINDS
-    holder: str  # one of HOLDERS: who committed, or whose challenge/success it is
+    kind: str  # commitment | challenge | success
+    holder: str  # sender | recipient | third_party: who committed, or whose it is
     evidence: str  # the sentence it came from, exactly as written
     summary: str  # 3–8 words a follow-up can use
     confidence: float

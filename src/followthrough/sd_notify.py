@@ -24,10 +24,6 @@ class Notifier:
         self.watchdog_interval = int(usec) / 2e6 if usec.isdigit() and mine else None
         self._last_status = ""
 
-    @property
-    def enabled(self) -> bool:
-        return bool(self.address)
-
     def send(self, *fields: str) -> None:
         if not self.address:
             return

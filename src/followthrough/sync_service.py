@@ -65,6 +65,8 @@ def sync_all(config: Config, history: History, analyser: BatchAnalyser | None = 
                                            login_refused=isinstance(exc, LoginRefusedError)))
             continue
         history.record_sync(account.name)
+        if report.stopped:
+            log.info("%s: stopped before the end; the next sync resumes there", account.name)
         log.info("%s: %d new messages, %d quarantined (%s)", account.name, report.new,
                  report.quarantined,
                  ", ".join(f"{f.folder}: {f.action}" for f in report.folders))
