@@ -101,6 +101,8 @@ def test_draft_lands_threaded_with_flag_and_headers(tmp_path: Path, dovecot: Dov
     (listed,) = drafts(config)
     assert listed["state"] == "pending" and listed["address"] == "alice@example.com"
     assert listed["message_id"] == message["Message-ID"]
+    shown = cli(config, "drafts", "--show")
+    assert "Hi Alice," in shown.stdout and "you're stuck on the permit" in shown.stdout
 
 
 def test_repeated_runs_write_no_second_draft(tmp_path: Path, dovecot: Dovecot,

@@ -149,11 +149,16 @@ class CheckinStore:
 
     # ---- drafts
     def drafts(self, states: Iterable[str] = ("planned", "pending", "sent", "dismissed"),
-               account: str | None = None) -> list[DraftRecord]:
-        wanted = set(states)
-        rows = self.conn.execute("SELECT * FROM draft ORDER BY created, id")
-        return [_draft(r) for r in rows
-                if r["state"] in wanted and account in (None, r["account"])]
+               account: str | None = None, with_raw: bool = False) -> list[DraftRecord]:
+        """Drafts in these states; their bytes only when asked for (they are only needed
+        to APPEND a planned draft or to show one, and the table only grows)."""
+        rows = self.conn.execute(
+            "SELECT id, account, address, name, reason, subject, message_id, thread_key, "
+            "items, CASE WHEN ?1 THEN raw ELSE x'' END AS raw, state, created, resolved "
+            "FROM draft WHERE state IN (SELECT value FROM json_each(?2)) "
+            "AND (?3 IS NULL OR account = ?3) ORDER BY created, id",
+            (with_raw, json.dumps(list(states)), account))
+        return [_draft(r) for r in rows]
 
     def add_planned(self, record: DraftRecord) -> None:
         with self.store.atomic() as conn:

@@ -104,7 +104,7 @@ def follow_up(store: CheckinStore, folder: ReviewFolder, account: str,
               now: datetime) -> FollowUpReport:
     """Finish drafts a crash left planned; learn which pending ones were sent or dismissed."""
     report = FollowUpReport()
-    for draft in store.drafts(["planned"], account):
+    for draft in store.drafts(["planned"], account, with_raw=True):
         place(folder, store, draft)
         report.recovered += 1
     listing = folder.listing()

@@ -159,7 +159,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _drafts(args: argparse.Namespace) -> int:
     config = load(args)
     with Store.open(config.state_dir, write=False) as store:
-        drafts = CheckinStore(store).drafts()
+        drafts = CheckinStore(store).drafts(with_raw=args.show)
     if args.json:
         print_json([{"address": d.address, "subject": d.subject, "message_id": d.message_id,
                      "state": "pending" if d.state == "planned" else d.state,
