@@ -58,3 +58,10 @@ def write_config(path: Path, *, port: int, ca_file: Path, username: str, passwor
         addresses = {addresses}
         """) + extra_account + "\n" + extra)
     return path
+
+
+def drop_setting(path: Path, key: str) -> Path:
+    """Remove the line setting ``key`` from a config written by write_config."""
+    path.write_text("\n".join(line for line in path.read_text().splitlines()
+                              if not line.startswith(key)) + "\n")
+    return path

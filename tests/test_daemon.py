@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.mailserver import Dovecot
-from tests.messages import make_message, write_config
+from tests.messages import drop_setting, make_message, write_config
 
 ME = "Sam Me <me@example.com>"
 
@@ -29,8 +29,7 @@ def config_file(tmp_path: Path, server: Dovecot, user: str, extra: str = "",
                         username=user, password=server.users[user],
                         extra='[schedule]\nsync_every = "10m"\n' + extra)
     if not with_password:
-        path.write_text("\n".join(line for line in path.read_text().splitlines()
-                                  if not line.startswith("password_command")))
+        drop_setting(path, "password_command")
     return path
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from followthrough.credentials import KEYRING_TIMEOUT
 from tests.mailserver import Dovecot
-from tests.messages import make_message, write_config
+from tests.messages import drop_setting, make_message, write_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,7 @@ def test_locked_keyring_times_out_with_a_clear_message(tmp_path: Path, dovecot: 
     user = dovecot.new_user("locked-keyring")
     config = write_config(tmp_path / "c.toml", port=dovecot.port, ca_file=dovecot.ca_file,
                           username=user, password=dovecot.users[user])
-    config.write_text("\n".join(line for line in config.read_text().splitlines()
-                                if not line.startswith("password_command")))
+    drop_setting(config, "password_command")
     started = time.monotonic()
     done = run(config, "sync", "--once",
                env={"PYTHON_KEYRING_BACKEND": "tests.slow_keyring.SlowKeyring"})

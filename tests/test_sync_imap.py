@@ -290,20 +290,6 @@ def test_wrong_password_is_one_clear_line(tmp_path: Path, dovecot: Dovecot,
     assert "Traceback" not in done.stderr
 
 
-def test_untrusted_certificate_names_the_account(tmp_path: Path, dovecot: Dovecot,
-                                                 mail_user: str) -> None:
-    path = write_config(tmp_path / "c.toml", port=dovecot.port, ca_file=dovecot.ca_file,
-                        username=mail_user, password=dovecot.users[mail_user])
-    text = "\n".join(line for line in path.read_text().splitlines()
-                     if not line.startswith("ca_file"))
-    path.write_text(text)
-    done = subprocess.run([sys.executable, "-m", "followthrough", "--config", str(path), "sync",
-                           "--once"], capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 1
-    assert "account 'test': the certificate of localhost" in done.stderr
-    assert "ca_file" in done.stderr
-    assert f"Login: user=<{mail_user}>" not in dovecot.log()  # no credential was sent
-
 
 def test_starttls_account(tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
     dovecot.append(mail_user, "INBOX", [make_message()])

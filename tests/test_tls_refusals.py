@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.mailserver import Dovecot
-from tests.messages import write_config
+from tests.messages import drop_setting, write_config
 
 
 def sync(config: Path) -> subprocess.CompletedProcess[str]:
@@ -44,10 +44,12 @@ def test_untrusted_certificate(tmp_path: Path, dovecot: Dovecot) -> None:
     user = dovecot.new_user("untrusted")
     config = write_config(tmp_path / "c.toml", port=dovecot.port, ca_file=dovecot.ca_file,
                           username=user, password=dovecot.users[user])
-    config.write_text("\n".join(line for line in config.read_text().splitlines()
-                                if not line.startswith("ca_file")))
+    drop_setting(config, "ca_file")
     done = sync(config)
     assert done.returncode == 1 and "is not trusted" in done.stderr
+    assert "account 'test': the certificate of localhost" in done.stderr
+    assert "ca_file" in done.stderr  # the message says how to fix it
+    assert "Traceback" not in done.stderr
     assert_no_login_attempt(dovecot, user)
 
 
