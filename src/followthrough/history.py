@@ -38,6 +38,7 @@ class Batch:
     records: list[MessageRecord] = field(default_factory=list)
     relocated: list[tuple[str, int]] = field(default_factory=list)  # (message key, new UID)
     quarantined: list[tuple[int, str]] = field(default_factory=list)  # (UID, reason)
+    completes_folder: bool = False  # the last batch of a full pass over the folder
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,20 @@ class History:
                 "synced_at = excluded.synced_at",
                 (account, batch.folder, batch.uidvalidity, batch.last_uid, status.uidnext,
                  status.highestmodseq, status.messages, now_iso()))
+            if batch.completes_folder:
+                self._forget_stale_locations(conn, account, batch.folder, batch.uidvalidity)
+
+    @staticmethod
+    def _forget_stale_locations(conn: sqlite3.Connection, account: str, folder: str,
+                                uidvalidity: int) -> None:
+        """After a full pass over ``folder`` under ``uidvalidity``, a message still stored
+        under an older UIDVALIDITY is no longer there, and its old UID may now name another
+        message. Its history stays; its UID becomes 0 (no location). Quarantine entries
+        under the old UIDVALIDITY go too: those messages were read again in this pass."""
+        stale = "account = ? AND folder = ? AND (uidvalidity < ? OR uidvalidity > ?)"
+        where = (account, folder, uidvalidity, uidvalidity)
+        conn.execute(f"UPDATE message SET uid = 0 WHERE uid != 0 AND {stale}", where)  # noqa: S608
+        conn.execute(f"DELETE FROM quarantine WHERE {stale}", where)  # noqa: S608
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, account: str, batch: Batch,

@@ -224,6 +224,12 @@ def sync_account(account: Account, source: MailSource, history: History, *,
                         "by Message-ID, not duplicated)", account.name, plan.folder)
         uids = source.uids_after(plan.after_uid) if plan.action is not Action.NOTHING else []
         waiting: deque[_Prepared] = deque()
+        if not uids:
+            # Nothing to read, yet the pass is complete: record it, so the cursor follows a
+            # new UIDVALIDITY and locations left from the old one are forgotten.
+            pass_done = Batch(plan.folder, plan.uidvalidity, plan.after_uid,
+                              completes_folder=True)
+            waiting.append(_Prepared(pass_done, [], None, 0))
         try:
             for start in range(0, len(uids), batch_size):
                 if should_stop is not None and should_stop():
@@ -231,6 +237,7 @@ def sync_account(account: Account, source: MailSource, history: History, *,
                     break
                 chunk = uids[start:start + batch_size]
                 batch, records = builder.build(plan, chunk, source.fetch(chunk))
+                batch.completes_folder = start + batch_size >= len(uids)
                 pending = analyser.submit([(r.parsed, r.direction) for r in records
                                            if _worth_analysing(r)]) if analyser else None
                 waiting.append(_Prepared(batch, records, pending, len(chunk)))
