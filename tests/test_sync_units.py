@@ -38,8 +38,12 @@ def test_uidvalidity_change_rescans() -> None:
     assert (plan.action, plan.after_uid, plan.uidvalidity) == (Action.RESCAN, 0, 8)
 
 
-def test_new_uids_all_expunged_is_nothing() -> None:
+def test_new_uids_all_expunged_are_still_looked_at() -> None:
+    # Once: the pass that finds nothing moves the cursor to UIDNEXT - 1 (tested in the
+    # state machine), and the folder is then "nothing new" again.
     assert plan_folder("INBOX", FolderCursor(7, 49), FolderStatus(7, 60, 0)).action \
+        is Action.FETCH
+    assert plan_folder("INBOX", FolderCursor(7, 59), FolderStatus(7, 60, 0)).action \
         is Action.NOTHING
 
 

@@ -188,6 +188,12 @@ def _estimate(plan: FolderPlan, status: FolderStatus) -> int:
     return max(0, min(status.messages, status.uidnext - 1 - plan.after_uid))
 
 
+def _end_of_pass(last_uid: int, opened: FolderStatus) -> int:
+    """Where the cursor stands after a full pass: past every UID below the UIDNEXT seen at
+    EXAMINE, since a message the SEARCH did not find there is gone and none can come."""
+    return max(last_uid, opened.uidnext - 1)
+
+
 def sync_account(account: Account, source: MailSource, history: History, *,
                  analyse: Analyser | None = None, analyser: BatchAnalyser | None = None,
                  progress: ProgressSink | None = None, batch_size: int = BATCH_SIZE,
@@ -227,8 +233,8 @@ def sync_account(account: Account, source: MailSource, history: History, *,
         if not uids:
             # Nothing to read, yet the pass is complete: record it, so the cursor follows a
             # new UIDVALIDITY and locations left from the old one are forgotten.
-            pass_done = Batch(plan.folder, plan.uidvalidity, plan.after_uid,
-                              completes_folder=True)
+            pass_done = Batch(plan.folder, plan.uidvalidity,
+                              _end_of_pass(plan.after_uid, opened), completes_folder=True)
             waiting.append(_Prepared(pass_done, [], None, 0))
         try:
             for start in range(0, len(uids), batch_size):
@@ -237,7 +243,9 @@ def sync_account(account: Account, source: MailSource, history: History, *,
                     break
                 chunk = uids[start:start + batch_size]
                 batch, records = builder.build(plan, chunk, source.fetch(chunk))
-                batch.completes_folder = start + batch_size >= len(uids)
+                if start + batch_size >= len(uids):
+                    batch.completes_folder = True
+                    batch.last_uid = _end_of_pass(batch.last_uid, opened)
                 pending = analyser.submit([(r.parsed, r.direction) for r in records
                                            if _worth_analysing(r)]) if analyser else None
                 waiting.append(_Prepared(batch, records, pending, len(chunk)))

@@ -44,6 +44,6 @@ def plan_folder(folder: str, cursor: FolderCursor | None, status: FolderStatus) 
         return FolderPlan(folder, Action.FETCH, 0, status.uidvalidity)
     if cursor.uidvalidity != status.uidvalidity:
         return FolderPlan(folder, Action.RESCAN, 0, status.uidvalidity)
-    if status.uidnext > cursor.last_uid + 1 and status.messages > 0:
+    if status.uidnext > cursor.last_uid + 1:  # new UIDs, even if since expunged
         return FolderPlan(folder, Action.FETCH, cursor.last_uid, status.uidvalidity)
     return FolderPlan(folder, Action.NOTHING, cursor.last_uid, status.uidvalidity)
