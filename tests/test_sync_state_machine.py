@@ -18,6 +18,7 @@ location is the current one, and locations from an older UIDVALIDITY are forgott
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -250,7 +251,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(batch_size=st.integers(1, 3), after=st.integers(0, 3))
     def sync_stopped_early(self, batch_size: int, after: int) -> None:
         self.server.drop_at_fetch = self.server.expunge_at_fetch = None
-        polls = iter(range(100))
+        polls = itertools.count()
         sync_account(ACCOUNT, self.server, History(self.store), analyse=analyse,
                      batch_size=batch_size, should_stop=lambda: next(polls) >= after)
 
