@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from followthrough.analysis import InlineAnalyser
+from followthrough.analysis_worker import ProcessAnalyser
 from followthrough.config import load_config
 from followthrough.credentials import get_password
 from followthrough.extraction import Extractor
@@ -22,6 +23,7 @@ from followthrough.history import History
 from followthrough.imap_source import ImapSource, connect
 from followthrough.store import Store
 from followthrough.sync_engine import sync_account
+from tests.analysis_doubles import DIE_EXIT_CODE, load_troublesome
 from tests.mailserver import Dovecot
 from tests.messages import make_message, write_config
 
@@ -82,6 +84,35 @@ def test_hostile_message_between_good_ones(name: str, tmp_path: Path, dovecot: D
     assert inbox.new == len(stored)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert peak_mib < 600, peak_mib  # the test process itself, Dovecot fixture included
+
+
+def test_analysis_that_hangs_or_kills_its_worker_is_quarantined(tmp_path: Path,
+                                                                  dovecot: Dovecot) -> None:
+    """The time budget: a message whose analysis never ends, or kills the worker, is stored
+    with its facts and quarantined; the messages around it are analysed as usual."""
+    user = dovecot.new_user("hostile-analysis")
+    bodies = ["before", "HANG forever", "DIE now", "after"]
+    uids = dovecot.append(user, "INBOX", [make_message(subject=b, body=b + "\n") for b in bodies])
+    config = load_config(write_config(tmp_path / "c.toml", port=dovecot.port,
+                                      ca_file=dovecot.ca_file, username=user,
+                                      password=dovecot.users[user]))
+    account = config.accounts[0]
+    started = time.monotonic()
+    with Store.open(config.state_dir) as store, \
+            ProcessAnalyser(budget=2.0, load=load_troublesome) as analyser:
+        source = ImapSource(connect(account, get_password(account)))
+        try:
+            report = sync_account(account, source, History(store), analyser=analyser)
+        finally:
+            source.close()
+        reasons = dict(store.conn.execute("SELECT uid, reason FROM quarantine").fetchall())
+        items = dict(store.conn.execute("SELECT m.subject, count(i.id) FROM message m LEFT "
+                                        "JOIN item i ON i.message = m.id GROUP BY m.id"))
+    assert time.monotonic() - started < 60
+    assert report.new == 4 and items == {"before": 1, "HANG forever": 0, "DIE now": 0,
+                                         "after": 1}
+    assert reasons == {uids[1]: "analysis took longer than 2 s",
+                       uids[2]: f"the extraction worker stopped (exit code {DIE_EXIT_CODE})"}
 
 
 def test_spoofed_display_name_is_never_a_relationship(tmp_path: Path, dovecot: Dovecot) -> None:

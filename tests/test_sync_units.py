@@ -234,7 +234,8 @@ def test_sync_process_does_not_load_spacy() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, followthrough.cli, followthrough.sync_engine, followthrough.threads;"
+    code = ("import sys, followthrough.cli, followthrough.sync_engine, followthrough.threads,"
+            " followthrough.analysis_worker, followthrough.commands.sync_cmd;"
             "followthrough.threads.asks_for_answer('any news?');"
             "print('spacy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -9,7 +9,7 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 
 from followthrough.addresses import normalize
-from followthrough.analysis import ProcessAnalyser
+from followthrough.analysis_worker import ProcessAnalyser
 from followthrough.checkin_store import CheckinStore
 from followthrough.checkins import Verdict, cadence_for
 from followthrough.commands.base import (

@@ -8,7 +8,7 @@ import time
 
 import schedule
 
-from followthrough.analysis import ProcessAnalyser
+from followthrough.analysis_worker import ProcessAnalyser
 from followthrough.commands.base import add_command, add_json_flag, load, print_json
 from followthrough.history import History
 from followthrough.progress import Progress
