@@ -1,17 +1,25 @@
-"""The analysis worker: a time budget per message, a worker that dies, results in order."""
+"""The analysis worker: a time budget per message, a worker that dies or cannot start,
+results in order."""
 
 from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from followthrough.analysis import Outcome
-from followthrough.analysis_worker import AnalysisWorkerError, ProcessAnalyser
+from followthrough.analysis_worker import ProcessAnalyser
+from followthrough.config import load_config
+from followthrough.errors import AnalysisWorkerError
+from followthrough.history import History
 from followthrough.message_parse import ParsedMessage, parse_message
+from followthrough.store import Store
+from followthrough.sync_service import sync_all
 from tests.analysis_doubles import DIE_EXIT_CODE, load_nothing, load_troublesome
-from tests.messages import make_message
+from tests.mailserver import Dovecot
+from tests.messages import make_message, write_config
 
 
 def message(text: str) -> tuple[ParsedMessage, str]:
@@ -94,3 +102,21 @@ def test_big_batches_sent_ahead_do_not_deadlock() -> None:
                    for outcomes in done for n, o in enumerate(outcomes))
     finally:
         analyser.close()
+
+
+def test_sync_with_a_worker_that_cannot_start_loses_nothing(tmp_path: Path, dovecot: Dovecot,
+                                                            mail_user: str) -> None:
+    dovecot.append(mail_user, "INBOX", [make_message(subject=f"m{n}") for n in range(3)])
+    config = load_config(write_config(tmp_path / "c.toml", port=dovecot.port,
+                                      ca_file=dovecot.ca_file, username=mail_user,
+                                      password=dovecot.users[mail_user]))
+    with Store.open(config.state_dir) as store:
+        history = History(store)
+        with ProcessAnalyser(load=load_nothing) as broken:
+            (failed,) = sync_all(config, history, broken)
+        assert failed.error is not None and "cannot start" in failed.error
+        assert "nothing was lost" in failed.error
+        assert history.message_count() == 0  # the cursor did not move past them
+        with ProcessAnalyser(load=load_troublesome) as working:
+            (done,) = sync_all(config, history, working)
+        assert done.error is None and history.message_count() == 3

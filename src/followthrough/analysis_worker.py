@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from followthrough.analysis import Outcome, failure_text
-from followthrough.errors import FollowthroughError
+from followthrough.errors import AnalysisWorkerError
 from followthrough.items import Item
 from followthrough.message_parse import ParsedMessage
 
@@ -37,10 +37,6 @@ Job = tuple[str, date | None]  # the sender's text, the day it was written
 ExtractText = Callable[[str, date | None], list[Item]]
 _READY = "ready"
 _PR_SET_PDEATHSIG = 1
-
-
-class AnalysisWorkerError(FollowthroughError):
-    """The extraction worker could not be started."""
 
 
 def load_extractor() -> ExtractText:

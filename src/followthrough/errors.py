@@ -62,3 +62,7 @@ class SecretError(AccountError):
 
 class LoginRefusedError(AccountError):
     """The server refused the credentials: retried slowly, never hammered."""
+
+
+class AnalysisWorkerError(FollowthroughError):
+    """The extraction worker could not be started."""

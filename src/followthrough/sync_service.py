@@ -11,7 +11,7 @@ from imapclient.exceptions import IMAPClientError
 from followthrough.analysis import BatchAnalyser
 from followthrough.config import Account, Config
 from followthrough.credentials import get_password
-from followthrough.errors import AccountError, LoginRefusedError
+from followthrough.errors import AccountError, AnalysisWorkerError, LoginRefusedError
 from followthrough.folders import FolderChoiceError
 from followthrough.history import History
 from followthrough.imap_source import ImapSource, connect
@@ -40,6 +40,9 @@ def sync_one(account: Account, history: History, analyser: BatchAnalyser | None,
                             should_stop=should_stop)
     except FolderChoiceError as exc:
         raise AccountError(account.name, f"{exc}; fix `folders` in the config") from None
+    except AnalysisWorkerError as exc:
+        raise AccountError(account.name, f"{exc}; nothing was lost, the next sync tries "
+                                         "again") from None
     except (OSError, IMAPClientError) as exc:
         raise AccountError(account.name, f"sync interrupted ({type(exc).__name__}: {exc}); "
                                          "the next sync resumes where this one stopped") from None
