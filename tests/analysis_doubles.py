@@ -7,8 +7,8 @@ import os
 import time
 from datetime import date
 
-from followthrough.analysis_worker import ExtractText
-from followthrough.items import Item
+from followthrough.extraction.analysis_worker import ExtractText
+from followthrough.extraction.items import Item
 
 DIE_EXIT_CODE = 7
 

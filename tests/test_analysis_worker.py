@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.analysis import Outcome
-from followthrough.analysis_worker import ProcessAnalyser
-from followthrough.config import load_config
+from followthrough.config.model import load_config
 from followthrough.errors import AnalysisWorkerError
-from followthrough.history import History
-from followthrough.message_parse import ParsedMessage, parse_message
-from followthrough.store import Store
-from followthrough.sync_service import sync_all
+from followthrough.extraction.analysis import Outcome
+from followthrough.extraction.analysis_worker import ProcessAnalyser
+from followthrough.mail.message_parse import ParsedMessage, parse_message
+from followthrough.state.history import History
+from followthrough.state.store import Store
+from followthrough.sync.service import sync_all
 from tests.analysis_doubles import DIE_EXIT_CODE, load_nothing, load_troublesome
 from tests.mailserver import Dovecot
 from tests.messages import make_message, write_config

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.checkins import (
+from followthrough.checkins.draft_message import build_draft, reply_subject
+from followthrough.checkins.draft_text import addressed_to_them, compose_body, first_name
+from followthrough.checkins.planning import (
     CheckIn,
     ContactFacts,
     DraftFacts,
@@ -22,9 +24,7 @@ from followthrough.checkins import (
     plan_day,
     whose,
 )
-from followthrough.config import Config, load_config
-from followthrough.draft_message import build_draft, reply_subject
-from followthrough.draft_text import addressed_to_them, compose_body, first_name
+from followthrough.config.model import Config, load_config
 
 NOW = datetime(2026, 5, 14, 9, 0, tzinfo=UTC)
 
@@ -184,7 +184,7 @@ def test_plan_day_orders_and_caps(tmp_path: Path) -> None:
     def checkin(reason: str, overdue: float) -> CheckIn:
         return CheckIn(f"{reason}{overdue}@x.com", "", "a", reason, NOW, timedelta(days=30),
                        (), None, overdue)
-    from followthrough.checkins import Verdict
+    from followthrough.checkins.planning import Verdict
     verdicts = [Verdict(c.address, True, timedelta(days=30), None, None, "", c)
                 for c in (checkin("cadence", 0.1), checkin("cadence", 2.0),
                           checkin("event", 0.0), checkin("commitment", 0.0))]

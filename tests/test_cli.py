@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.cli import build_parser, main
+from followthrough.cli.main import build_parser, main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "followthrough.example.toml"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.config import load_config
+from followthrough.config.model import load_config
 from followthrough.errors import ConfigError
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "followthrough.example.toml"

@@ -259,7 +259,7 @@ def test_unit_file_verifies(tmp_path: Path) -> None:
 
 
 def test_a_full_notify_socket_never_blocks(tmp_path: Path) -> None:
-    from followthrough.sd_notify import Notifier
+    from followthrough.service.sd_notify import Notifier
 
     path = tmp_path / "unread.sock"
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as unread:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.checkin_store import CheckinStore
-from followthrough.config import Config, load_config
+from followthrough.config.model import Config, load_config
 from followthrough.crashpoints import CRASH_EXIT_CODE
-from followthrough.store import Store
+from followthrough.state.checkin_store import CheckinStore
+from followthrough.state.store import Store
 from tests.mailserver import Dovecot
 from tests.messages import make_message, write_config
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from followthrough.durations import DurationError, format_duration, parse_duration
+from followthrough.config.durations import DurationError, format_duration, parse_duration
 
 
 @pytest.mark.parametrize(("text", "expected"), [

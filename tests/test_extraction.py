@@ -12,11 +12,11 @@ import pytest
 
 from followthrough.extraction import Extractor
 from followthrough.extraction.due_dates import resolve_date
+from followthrough.extraction.items import Item
 from followthrough.extraction.pipeline import build_pipeline
 from followthrough.extraction.rules import default_rules, normalise
 from followthrough.extraction.sender_text import sender_text
-from followthrough.items import Item
-from followthrough.message_parse import parse_message
+from followthrough.mail.message_parse import parse_message
 from tests.messages import make_message
 
 TUESDAY = date(2026, 3, 3)

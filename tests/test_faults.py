@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.config import Config, load_config
+from followthrough.config.model import Config, load_config
 from followthrough.errors import AccountError
-from followthrough.history import History
-from followthrough.store import Store
-from followthrough.sync_service import sync_all, sync_one
+from followthrough.state.history import History
+from followthrough.state.store import Store
+from followthrough.sync.service import sync_all, sync_one
 from tests.fault_proxy import FaultProxy
 from tests.mailserver import Dovecot
 from tests.messages import make_message, write_config

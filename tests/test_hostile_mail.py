@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.analysis import InlineAnalyser
-from followthrough.analysis_worker import ProcessAnalyser
-from followthrough.config import load_config
-from followthrough.credentials import get_password
+from followthrough.config.credentials import get_password
+from followthrough.config.model import load_config
 from followthrough.extraction import Extractor
-from followthrough.history import History
-from followthrough.imap_source import ImapSource, connect
-from followthrough.store import Store
-from followthrough.sync_engine import sync_account
+from followthrough.extraction.analysis import InlineAnalyser
+from followthrough.extraction.analysis_worker import ProcessAnalyser
+from followthrough.mail.imap_source import ImapSource, connect
+from followthrough.state.history import History
+from followthrough.state.store import Store
+from followthrough.sync.engine import sync_account
 from tests.analysis_doubles import DIE_EXIT_CODE, load_troublesome
 from tests.mailserver import Dovecot
 from tests.messages import make_message, write_config

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from followthrough.credentials import KEYRING_TIMEOUT
+from followthrough.config.credentials import KEYRING_TIMEOUT
 from tests.mailserver import Dovecot
 from tests.messages import drop_setting, make_message, write_config
 

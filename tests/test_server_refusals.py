@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.analysis import InlineAnalyser
-from followthrough.backoff import AUTH_RETRY, Backoff
-from followthrough.config import load_config
-from followthrough.daemon import Daemon
-from followthrough.sd_notify import Notifier
-from followthrough.store import Store
+from followthrough.config.model import load_config
+from followthrough.extraction.analysis import InlineAnalyser
+from followthrough.service.backoff import AUTH_RETRY, Backoff
+from followthrough.service.daemon import Daemon
+from followthrough.service.sd_notify import Notifier
+from followthrough.state.store import Store
 from tests.fake_imap import RefusingServer
 from tests.mailserver import Dovecot
 from tests.messages import make_message, write_config

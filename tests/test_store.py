@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from followthrough.errors import StateError, StateLockedError
-from followthrough.migrations import MIGRATIONS, Migration
-from followthrough.store import Store
+from followthrough.state.migrations import MIGRATIONS, Migration
+from followthrough.state.store import Store
 
 TOY = (
     Migration(1, "first", ("CREATE TABLE a (x INTEGER)",)),

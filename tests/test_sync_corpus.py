@@ -9,13 +9,13 @@ import gzip
 import mailbox
 from pathlib import Path
 
-from followthrough.addresses import OwnAddresses
-from followthrough.config import load_config
-from followthrough.credentials import get_password
-from followthrough.history import History
-from followthrough.imap_source import ImapSource, connect
-from followthrough.store import Store
-from followthrough.sync_engine import AccountReport, sync_account
+from followthrough.config.credentials import get_password
+from followthrough.config.model import load_config
+from followthrough.mail.addresses import OwnAddresses
+from followthrough.mail.imap_source import ImapSource, connect
+from followthrough.state.history import History
+from followthrough.state.store import Store
+from followthrough.sync.engine import AccountReport, sync_account
 from tests.mailserver import Dovecot
 from tests.messages import write_config
 

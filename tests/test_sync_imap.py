@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from followthrough.addresses import OwnAddresses
-from followthrough.config import Config, load_config
-from followthrough.credentials import get_password
-from followthrough.history import History
-from followthrough.imap_source import FetchedMessage, ImapSource, connect
-from followthrough.items import Item
-from followthrough.message_parse import ParsedMessage
-from followthrough.store import Store
-from followthrough.sync_engine import AccountReport, sync_account
+from followthrough.config.credentials import get_password
+from followthrough.config.model import Config, load_config
+from followthrough.extraction.items import Item
+from followthrough.mail.addresses import OwnAddresses
+from followthrough.mail.imap_source import FetchedMessage, ImapSource, connect
+from followthrough.mail.message_parse import ParsedMessage
+from followthrough.state.history import History
+from followthrough.state.store import Store
+from followthrough.sync.engine import AccountReport, sync_account
 from tests.mailserver import Dovecot
 from tests.messages import BASE_DATE, make_message, write_config
 

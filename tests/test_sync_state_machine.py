@@ -32,15 +32,15 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from followthrough.config import Account
-from followthrough.folders import FolderInfo
-from followthrough.history import Batch, History, MessageRecord
-from followthrough.imap_source import FetchedMessage
-from followthrough.items import Item
-from followthrough.message_parse import ParsedMessage
-from followthrough.store import Store
-from followthrough.sync_engine import sync_account
-from followthrough.sync_plan import FolderStatus
+from followthrough.config.model import Account
+from followthrough.extraction.items import Item
+from followthrough.mail.folders import FolderInfo
+from followthrough.mail.imap_source import FetchedMessage
+from followthrough.mail.message_parse import ParsedMessage
+from followthrough.state.history import Batch, History, MessageRecord
+from followthrough.state.store import Store
+from followthrough.sync.engine import sync_account
+from followthrough.sync.plan import FolderStatus
 from tests.messages import make_message
 
 FOLDERS = ("INBOX", "Sent", "Archive")

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from followthrough.addresses import OwnAddresses, clean_text, looks_like_machine, normalize
-from followthrough.automated import automated_reason
-from followthrough.folders import FolderChoiceError, FolderInfo, choose_folders
-from followthrough.html_text import html_to_text
-from followthrough.message_parse import MessageParseError, parse_message
-from followthrough.progress import Progress
-from followthrough.sync_plan import Action, FolderCursor, FolderStatus, plan_folder
-from followthrough.threads import normalize_subject, subject_key, thread_key
+from followthrough.mail.addresses import OwnAddresses, clean_text, looks_like_machine, normalize
+from followthrough.mail.automated import automated_reason
+from followthrough.mail.folders import FolderChoiceError, FolderInfo, choose_folders
+from followthrough.mail.html_text import html_to_text
+from followthrough.mail.message_parse import MessageParseError, parse_message
+from followthrough.mail.threads import normalize_subject, subject_key, thread_key
+from followthrough.service.progress import Progress
+from followthrough.sync.plan import Action, FolderCursor, FolderStatus, plan_folder
 
 
 # ---- planning
@@ -225,7 +225,7 @@ def test_progress_logs_lines_off_a_terminal(caplog: pytest.LogCaptureFixture) ->
     ("Thanks!\n\n> Could you send it?\n", False),  # the question is theirs, quoted
 ])
 def test_asks_for_answer(text: str, asks: bool) -> None:
-    from followthrough.threads import asks_for_answer
+    from followthrough.mail.threads import asks_for_answer
     assert asks_for_answer(text) is asks
 
 
@@ -234,9 +234,10 @@ def test_sync_process_does_not_load_spacy() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, followthrough.cli, followthrough.sync_engine, followthrough.threads,"
-            " followthrough.analysis_worker, followthrough.commands.sync_cmd;"
-            "followthrough.threads.asks_for_answer('any news?');"
+    code = ("import sys, followthrough.cli.main, followthrough.sync.engine,"
+            " followthrough.mail.threads, followthrough.extraction.analysis_worker,"
+            " followthrough.cli.sync_cmd;"
+            "followthrough.mail.threads.asks_for_answer('any news?');"
             "print('spacy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

@@ -10,8 +10,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from followthrough.config import Config
-from followthrough.store import Store
+from followthrough.config.model import Config
+from followthrough.state.store import Store
 from tests.mailserver import Dovecot
 from tests.messages import make_message
 from tests.test_drafts_imap import ME, review, run_once, setup_config

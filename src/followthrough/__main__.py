@@ -1,3 +1,3 @@
-from followthrough.cli import main
+from followthrough.cli.main import main
 
 raise SystemExit(main())

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from imapclient.exceptions import IMAPClientError
 
-from followthrough.config import Account, Config, load_config
-from followthrough.credentials import get_password
+from followthrough.config.credentials import get_password
+from followthrough.config.model import Account, Config, load_config
 from followthrough.errors import ConfigError, FollowthroughError, StateError
-from followthrough.folders import FolderChoiceError, choose_folders
-from followthrough.imap_source import ImapSource, connect, tls_context
+from followthrough.mail.folders import FolderChoiceError, choose_folders
+from followthrough.mail.imap_source import ImapSource, connect, tls_context
 
 WANTED_CAPABILITIES = ("IDLE", "CONDSTORE", "SPECIAL-USE", "UIDPLUS")
 
@@ -38,7 +38,7 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
 
 
 def check_state(config: Config) -> Check:
-    from followthrough.store import Store, lock_holder
+    from followthrough.state.store import Store, lock_holder
 
     holder = lock_holder(config.state_dir)
     try:

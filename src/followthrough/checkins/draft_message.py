@@ -1,0 +1,72 @@
+"""The draft as an RFC 5322 message, every header built from sanitised strings.
+
+Display names, subjects and message ids come from mail other people wrote: CR, LF, NUL and
+bidi controls are removed and values are encoded by the email package, so no header can be
+injected (Python 3.11 does not guard reused parsed header objects; we never reuse them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from followthrough.mail.addresses import clean_text, normalize
+
+ID_HEADER = "X-Followthrough-Id"
+_MESSAGE_ID = re.compile(r"^<[!-;=?-~]{1,250}>$")  # printable ASCII, no "<", ">" or space
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fw|fwd)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+def safe_message_id(value: str | None) -> str | None:
+    if value and _MESSAGE_ID.match(value):
+        return value
+    return None
+
+
+def reply_subject(subject: str) -> str:
+    cleaned = clean_text(subject, 250)
+    base = _REPLY_PREFIX.sub("", cleaned).strip()
+    return f"Re: {base}" if base else ""
+
+
+def draft_message_id(checkin_id: str, from_address: str) -> str:
+    domain = from_address.partition("@")[2] or "followthrough.invalid"
+    return f"<followthrough.{checkin_id}@{domain}>"
+
+
+def build_draft(*, checkin_id: str, from_address: str, to_address: str, to_name: str,
+                subject: str, body: str, when: datetime, in_reply_to: str | None = None,
+                references: Sequence[str] = ()) -> bytes:
+    """The draft's bytes, ready to APPEND (CRLF line ends, UTF-8 text)."""
+    sender = normalize(from_address)
+    recipient = normalize(to_address)
+    if not sender or not recipient:
+        raise ValueError("a draft needs valid From and To addresses")
+    message = EmailMessage(policy=SMTP)
+    message["From"] = Address(addr_spec=sender)
+    message["To"] = Address(display_name=clean_text(to_name, 100).strip("'\" "),
+                            addr_spec=recipient)
+    message["Subject"] = clean_text(subject, 250) or "Catching up"
+    message["Date"] = format_datetime(when)
+    message["Message-ID"] = draft_message_id(checkin_id, sender)
+    parent = safe_message_id(in_reply_to)
+    if parent:
+        message["In-Reply-To"] = parent
+        chain = [r for r in (safe_message_id(x) for x in references) if r][-10:]
+        if parent not in chain:
+            chain.append(parent)
+        message["References"] = " ".join(chain)
+    message[ID_HEADER] = checkin_id
+    message.set_content(clean_body(body), charset="utf-8")
+    return message.as_bytes()
+
+
+def clean_body(text: str) -> str:
+    """Plain text without control characters (tabs and newlines kept)."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", "", text)
+

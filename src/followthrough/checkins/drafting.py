@@ -1,0 +1,159 @@
+"""Deciding, writing and following up drafts: the check-in cycle after a sync.
+
+Writing is crash-safe: a draft is first recorded as planned (with its exact bytes), then
+looked up in the review folder and APPENDed only if absent, then recorded as pending. A
+crash at any point is repaired by the next run, and never leaves two copies.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from followthrough.checkins.draft_message import build_draft, draft_message_id, reply_subject
+from followthrough.checkins.draft_text import DEFAULT_TEMPLATE, compose_body
+from followthrough.checkins.planning import CheckIn, ContactFacts, Verdict, decide, plan_day
+from followthrough.checkins.review_folder import ReviewFolder
+from followthrough.config.model import Account, Config
+from followthrough.crashpoints import durable_step
+from followthrough.mail.addresses import OwnAddresses
+from followthrough.state.checkin_store import CheckinStore, DraftRecord, by_address
+
+log = logging.getLogger("followthrough.drafts")
+FRESH_SUBJECT = "Catching up"
+
+
+@dataclass
+class FollowUpReport:
+    recovered: int = 0
+    sent: int = 0
+    dismissed: int = 0
+
+
+@dataclass
+class CycleReport:
+    follow_up: FollowUpReport = field(default_factory=FollowUpReport)
+    written: list[DraftRecord] = field(default_factory=list)
+    due: int = 0
+    note: str = ""
+
+
+def own_addresses(config: Config) -> OwnAddresses:
+    return OwnAddresses(a for account in config.accounts for a in account.addresses)
+
+
+def evaluate(config: Config, store: CheckinStore, now: datetime) -> list[Verdict]:
+    """A verdict for every contact in the history and every [[contact]] entry."""
+    own = own_addresses(config)
+    contacts = store.contacts(own)
+    known = {c.address for c in contacts}
+    default_account = config.accounts[0].name
+    for rule in config.contacts:
+        if rule.address not in known and not rule.ignore and rule.address not in own:
+            contacts.append(ContactFacts(rule.address, "", default_account, False, 0, 0,
+                                         None, None))
+    items = store.items()
+    threads = store.latest_threads()
+    drafts = by_address(store.drafts())
+    snoozes = store.snoozes()
+    return [decide(config, c, items.get(c.address, []), drafts.get(c.address, []),
+                   threads.get(c.address), snoozes.get(c.address), now) for c in contacts]
+
+
+def _template(config: Config) -> str:
+    if config.draft.template is None:
+        return DEFAULT_TEMPLATE
+    return config.draft.template.read_text("utf-8")
+
+
+def make_draft(config: Config, account: Account, checkin: CheckIn, now: datetime,
+               draft_id: str | None = None) -> DraftRecord:
+    draft_id = draft_id or uuid.uuid4().hex
+    thread = checkin.thread
+    subject = reply_subject(thread.subject) if thread and thread.subject else ""
+    body = compose_body(checkin, config.draft.signature, now.astimezone().date().isoformat(),
+                        _template(config))
+    raw = build_draft(checkin_id=draft_id, from_address=account.main_address,
+                      to_address=checkin.address, to_name=checkin.name,
+                      subject=subject or FRESH_SUBJECT, body=body, when=now,
+                      in_reply_to=thread.message_id if thread and subject else None,
+                      references=thread.references if thread and subject else ())
+    return DraftRecord(draft_id, account.name, checkin.address, checkin.name, checkin.reason,
+                       subject or FRESH_SUBJECT, draft_message_id(draft_id,
+                                                                  account.main_address),
+                       thread.thread_key if thread else None,
+                       tuple(i.id for i in checkin.items), raw, "planned", now, None)
+
+
+def place(folder: ReviewFolder, store: CheckinStore, draft: DraftRecord) -> None:
+    """APPEND a planned draft unless it is already there, then record it as pending."""
+    if folder.contains(draft.id):
+        log.info("draft %s for %s was already in %s; recording it", draft.id, draft.address,
+                 folder.name)
+    else:
+        folder.append(draft.raw, draft.created)
+        durable_step(f"APPEND draft {draft.id}")
+    store.set_state(draft.id, "pending")
+    durable_step(f"draft {draft.id} recorded")
+
+
+def follow_up(store: CheckinStore, folder: ReviewFolder, account: str,
+              now: datetime) -> FollowUpReport:
+    """Finish drafts a crash left planned; learn which pending ones were sent or dismissed."""
+    report = FollowUpReport()
+    for draft in store.drafts(["planned"], account, with_raw=True):
+        place(folder, store, draft)
+        report.recovered += 1
+    listing = folder.listing()
+    for draft in store.drafts(["pending"], account):
+        if store.sent_evidence(draft):
+            state = "sent"
+        elif draft.id in listing.ids or draft.address in listing.recipients:
+            continue  # still waiting for review (perhaps edited)
+        elif store.wrote_since(draft.address, draft.created):
+            state = "sent"
+        else:
+            state = "dismissed"
+        store.set_state(draft.id, state, now)
+        durable_step(f"draft {draft.id} {state}")
+        log.info("draft for %s was %s", draft.address, state)
+        setattr(report, state, getattr(report, state) + 1)
+    return report
+
+
+def write_drafts(config: Config, store: CheckinStore, checkins: Sequence[CheckIn],
+                 folders: dict[str, ReviewFolder], now: datetime) -> list[DraftRecord]:
+    written = []
+    for checkin in checkins:
+        account = config.account(checkin.account) or config.accounts[0]
+        folder = folders.get(account.name)
+        if folder is None:
+            continue  # that account could not be reached this time
+        draft = make_draft(config, account, checkin, now)
+        store.add_planned(draft)
+        durable_step(f"draft {draft.id} planned")
+        place(folder, store, draft)
+        log.info("wrote a %s draft for %s into %s/%s", checkin.reason, checkin.address,
+                 account.name, folder.name)
+        written.append(draft)
+    return written
+
+
+def drafting_day(config: Config, store: CheckinStore, now: datetime) -> tuple[list[CheckIn],
+                                                                              str]:
+    """The check-ins to write now, and a note when none may be written today."""
+    verdicts = evaluate(config, store, now)
+    local = now.astimezone()
+    work_day = local.weekday() in config.cadence.work_days
+    already = store.created_on(local.date())
+    chosen = plan_day(verdicts, already, config.cadence.max_drafts_per_day, work_day)
+    due = sum(1 for v in verdicts if v.checkin)
+    if not work_day and due:
+        return [], f"{due} due, but today is not a work day (cadence.work_days)"
+    if due > len(chosen):
+        return chosen, (f"{due} due; {len(chosen)} written today, the rest wait "
+                        f"(cadence.max_drafts_per_day = {config.cadence.max_drafts_per_day})")
+    return chosen, ""

@@ -1,0 +1,244 @@
+"""Check-in commands: ``run``, ``due``, ``drafts``, ``explain``, ``snooze``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+from followthrough.checkins.drafting import evaluate, own_addresses
+from followthrough.checkins.planning import Verdict, cadence_for
+from followthrough.cli.base import (
+    add_command,
+    add_json_flag,
+    load,
+    print_json,
+    resolved_config_path,
+)
+from followthrough.config.durations import DurationError, format_duration, parse_duration
+from followthrough.config.model import Config
+from followthrough.errors import FollowthroughError
+from followthrough.extraction.analysis_worker import ProcessAnalyser
+from followthrough.mail.addresses import normalize
+from followthrough.service.cycle import run_cycle
+from followthrough.service.daemon import Daemon
+from followthrough.service.progress import Progress
+from followthrough.state.checkin_store import CheckinStore
+from followthrough.state.store import Store
+
+log = logging.getLogger("followthrough")
+
+
+def parse_now(text: str | None) -> datetime:
+    """--now: an ISO date or date-time; without a zone it is local time."""
+    if not text:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise FollowthroughError(f"--now {text!r} is not a date or time; expected e.g. "
+                                 "2026-03-20 or 2026-03-20T08:30") from None
+    return value if value.tzinfo else value.astimezone()
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.astimezone().isoformat(timespec="minutes") if value else None
+
+
+def _add_now(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", metavar="T",
+                        help="act as if it were this moment (ISO date or date-time)")
+
+
+# ---- run
+def _cycle(config: Config, store: Store, analyser: ProcessAnalyser, now: datetime | None,
+           as_json: bool = False) -> int:
+    outcomes, report = run_cycle(config, store, now or datetime.now(UTC), analyser, Progress())
+    if as_json:
+        print_json({
+            "accounts": [{"account": o.account, "error": o.error,
+                          "new": o.report.new if o.report else 0} for o in outcomes],
+            "sent": report.follow_up.sent, "dismissed": report.follow_up.dismissed,
+            "recovered": report.follow_up.recovered, "note": report.note,
+            "drafts": [{"address": d.address, "subject": d.subject, "reason": d.reason,
+                        "message_id": d.message_id} for d in report.written]})
+    else:
+        for draft in report.written:
+            print(f"draft for {draft.address} ({draft.reason}): {draft.subject}")
+        if report.note:
+            print(report.note)
+    return 1 if any(o.error for o in outcomes) else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = load(args)
+    with Store.open(config.state_dir) as store, ProcessAnalyser() as analyser:
+        if args.once:
+            return _cycle(config, store, analyser, parse_now(args.now), args.json)
+        if args.now:
+            raise FollowthroughError("--now goes with --once")
+        daemon = Daemon(resolved_config_path(args), config, store, analyser)
+        daemon.install_signal_handlers()
+        return daemon.run()
+
+
+# ---- due / explain
+def _verdict_json(verdict: Verdict) -> dict[str, object]:
+    checkin = verdict.checkin
+    return {
+        "address": verdict.address,
+        "name": checkin.name if checkin else "",
+        "due_since": _when(checkin.due_since) if checkin else None,
+        "reason": checkin.reason if checkin else None,
+        "cadence": format_duration(verdict.cadence),
+        "items": [{"kind": i.kind, "whose": i.whose, "summary": i.summary,
+                   "evidence": i.evidence, "said_on": _when(i.said_on), "subject": i.subject,
+                   "due": i.due.isoformat() if i.due else None}
+                  for i in (checkin.items if checkin else ())],
+    }
+
+
+def _due(args: argparse.Namespace) -> int:
+    config = load(args)
+    now = parse_now(args.now)
+    with Store.open(config.state_dir, write=False) as store:
+        verdicts = [v for v in evaluate(config, CheckinStore(store), now) if v.checkin]
+    verdicts.sort(key=lambda v: v.checkin.sort_key() if v.checkin else (9, 0.0))
+    if args.json:
+        print_json([_verdict_json(v) for v in verdicts])
+        return 0
+    if not verdicts:
+        print("nobody is due")
+    for verdict in verdicts:
+        checkin = verdict.checkin
+        assert checkin is not None
+        print(f"{checkin.name or checkin.address} <{checkin.address}>: due since "
+              f"{_when(checkin.due_since)} ({checkin.reason})")
+        for item in checkin.items:
+            print(f"    {item.kind} ({item.whose}): {item.summary}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    config = load(args)
+    now = parse_now(args.now)
+    address = normalize(args.address)
+    with Store.open(config.state_dir, write=False) as store:
+        checkins = CheckinStore(store)
+        verdict = next((v for v in evaluate(config, checkins, now) if v.address == address),
+                       None)
+        items = checkins.items().get(address, [])
+        drafts = [d for d in checkins.drafts() if d.address == address]
+    if verdict is None:
+        raise FollowthroughError(f"no history with {args.address}; nothing to explain")
+    cadence, source = cadence_for(config, address)
+    print(f"{address}: {verdict.why}")
+    print(f"  cadence {format_duration(cadence)} (from {source}); last interaction "
+          f"{_when(verdict.last_interaction) or 'never'}; next due {_when(verdict.next_due)}")
+    if verdict.checkin:
+        print(f"  a draft would be a {verdict.checkin.reason} check-in, mentioning:")
+        for item in verdict.checkin.items:
+            print(f"    - {item.kind}: {item.summary}")
+    print("  remembered:")
+    for item in items or []:
+        state = " (already followed up)" if item.used else ""
+        print(f"    {_when(item.said_on)}  {item.kind} ({item.whose}){state}  "
+              f"re: {item.subject!r}")
+        print(f"        “{' '.join(item.evidence.split())}”")
+    if not items:
+        print("    nothing yet")
+    for draft in drafts:
+        print(f"  draft {draft.created.astimezone():%Y-%m-%d}: {draft.state} ({draft.reason}) "
+              f"{draft.subject!r}")
+    return 0
+
+
+# ---- drafts
+def _drafts(args: argparse.Namespace) -> int:
+    config = load(args)
+    with Store.open(config.state_dir, write=False) as store:
+        drafts = CheckinStore(store).drafts(with_raw=args.show)
+    if args.json:
+        print_json([{"address": d.address, "subject": d.subject, "message_id": d.message_id,
+                     "state": "pending" if d.state == "planned" else d.state,
+                     "reason": d.reason, "created": _when(d.created),
+                     "account": d.account} for d in drafts])
+        return 0
+    for draft in drafts:
+        print(f"{draft.created.astimezone():%Y-%m-%d}  {draft.state:9}  {draft.address:32} "
+              f"{draft.subject}")
+        if args.show and draft.state in ("planned", "pending"):
+            body = message_from_bytes(draft.raw, policy=default_policy).get_body()
+            text = body.get_content() if body is not None else ""
+            print("    " + "\n    ".join(str(text).rstrip().splitlines()) + "\n")
+    if not drafts:
+        print("no drafts yet")
+    return 0
+
+
+# ---- snooze
+def _snooze(args: argparse.Namespace) -> int:
+    config = load(args)
+    address = normalize(args.address)
+    if not address:
+        raise FollowthroughError(f"{args.address!r} is not an email address")
+    if address in own_addresses(config):
+        raise FollowthroughError(f"{address} is one of your own addresses")
+    until = None
+    if not args.clear:
+        if not args.duration:
+            raise FollowthroughError("give a duration (e.g. 2w) or --clear")
+        try:
+            until = parse_now(args.now) + parse_duration(args.duration)
+        except DurationError as exc:
+            raise FollowthroughError(f"{exc}; expected e.g. 3d or 2w") from None
+    with Store.open(config.state_dir, exclusive=False) as store:  # fine beside the daemon
+        CheckinStore(store).snooze(address, until)
+    print(f"{address}: " + (f"snoozed until {_when(until)}" if until else "snooze cleared"))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = add_command(
+        subparsers, "run", _run, "sync and write check-in drafts",
+        "The main job. With --once: one full cycle — sync every account, learn "
+        "which earlier drafts were sent or dismissed, decide who is due, and "
+        "write drafts into the review folder (on work days, up to "
+        "cadence.max_drafts_per_day) — then exit. Without --once: keep running, "
+        "syncing every schedule.sync_every and drafting at schedule.drafts_at.")
+    run.add_argument("--once", action="store_true", help="one cycle, then exit")
+    _add_now(run)
+    add_json_flag(run)
+
+    due = add_command(
+        subparsers, "due", _due, "who is due for a check-in, and why",
+        "List the contacts due for a check-in: since when, why (cadence, "
+        "commitment, event, nudge) and the items a draft would use. Reads the "
+        "local history only.")
+    _add_now(due)
+    add_json_flag(due)
+
+    explain = add_command(
+        subparsers, "explain", _explain, "why a contact is or is not due",
+        "Explain the decision for one contact: cadence and where it comes from, "
+        "last interaction, and every remembered item with its evidence.")
+    explain.add_argument("address")
+    _add_now(explain)
+
+    drafts = add_command(
+        subparsers, "drafts", _drafts, "the drafts written so far",
+        "List the drafts followthrough wrote: pending (in the review folder), "
+        "sent, or dismissed.")
+    drafts.add_argument("--show", action="store_true", help="print pending drafts' text")
+    add_json_flag(drafts)
+
+    snooze = add_command(
+        subparsers, "snooze", _snooze, "pause check-ins with a contact",
+        "No check-in with ADDRESS for a while (e.g. 2w), or --clear to end it.")
+    snooze.add_argument("address")
+    snooze.add_argument("duration", nargs="?", help="how long, e.g. 3d, 2w")
+    snooze.add_argument("--clear", action="store_true", help="end the snooze")
+    _add_now(snooze)
+

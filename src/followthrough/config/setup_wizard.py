@@ -1,0 +1,61 @@
+"""The questions ``followthrough init`` asks, and the config text they produce."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from followthrough.mail.addresses import normalize
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a valid TOML basic string
+
+
+def ask_config(input_line: Callable[[str], str]) -> str:
+    """Ask each question until the answer is usable; return the TOML text."""
+
+    def ask(prompt: str, default: str = "", check: Callable[[str], str | None] | None = None
+            ) -> str:
+        while True:
+            shown = f"{prompt} [{default}]: " if default else f"{prompt}: "
+            answer = input_line(shown) or default
+            problem = "an answer is needed" if not answer else (check(answer) if check else None)
+            if problem is None:
+                return answer
+            input_line(f"  {problem}; press Enter to try again ")
+
+    def address_list(text: str) -> str | None:
+        bad = [a for a in text.replace(",", " ").split() if not normalize(a)]
+        return f"not an email address: {', '.join(bad)}" if bad else None
+
+    host = ask("IMAP server (e.g. imap.fastmail.com)")
+    security = ask("Security: tls (port 993) or starttls (port 143)", "tls",
+                   lambda s: None if s in ("tls", "starttls") else 'answer "tls" or "starttls"')
+    port = ask("Port", "993" if security == "tls" else "143",
+               lambda p: None if p.isdigit() and 0 < int(p) < 65536 else "a port number")
+    username = ask("User name")
+    addresses = ask("Your email addresses (comma-separated)",
+                    username if normalize(username) else "", address_list)
+    name = ask("A short name for this account", "mail",
+               lambda n: None if n.replace("-", "").replace("_", "").isalnum() else
+               "letters, digits, - and _ only")
+    review = ask("Folder for drafts to review", "Follow-ups")
+    signature = ask("How to sign drafts (your first name)", username.split("@")[0])
+    listed = [normalize(a) for a in addresses.replace(",", " ").split()]
+    return "\n".join([
+        "# written by `followthrough init`; every option: config/followthrough.example.toml",
+        "",
+        "[[account]]",
+        f"name = {_quoted(name)}",
+        f"host = {_quoted(host)}",
+        f"port = {int(port)}",
+        f"security = {_quoted(security)}",
+        f"username = {_quoted(username)}",
+        f"addresses = [{', '.join(_quoted(a) for a in listed)}]",
+        f"review_folder = {_quoted(review)}",
+        "",
+        "[draft]",
+        f"signature = {_quoted(signature)}",
+        "",
+    ])

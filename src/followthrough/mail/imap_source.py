@@ -1,0 +1,177 @@
+"""The IMAP edge: a verified TLS connection, and read-only access to source folders.
+
+Source folders are opened with EXAMINE and read with ``BODY.PEEK``, so no flag and no
+HIGHESTMODSEQ changes. Nothing here stores, expunges, moves or copies mail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import imapclient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from followthrough.config.model import Account
+from followthrough.errors import AccountError, LoginRefusedError
+from followthrough.mail.folders import FolderInfo
+from followthrough.sync.plan import FolderStatus
+
+CONNECT_TIMEOUT = 20.0
+TEMPORARY_CODES = ("[UNAVAILABLE]", "[LIMIT]", "[INUSE]", "[SERVERBUG]")
+HEADER_BYTES = 256 * 1024  # at most this much of a header block is fetched
+BODY_BYTES = 128 * 1024  # and this much of the body: the text part, not attachments
+# Only the header fields followthrough reads: less to transfer and far less to parse
+# (Received chains and vendor headers are most of a header block).
+HEADER_FIELDS = ("From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To",
+                 "References", "List-Id", "List-Unsubscribe", "Precedence", "Auto-Submitted",
+                 "Return-Path", "X-Autoreply", "X-Autorespond", "MIME-Version",
+                 "Content-Type", "Content-Transfer-Encoding", "X-Followthrough-Id")
+_HEADER_ITEM = (f"BODY.PEEK[HEADER.FIELDS ({' '.join(f.upper() for f in HEADER_FIELDS)})]"
+                f"<0.{HEADER_BYTES}>").encode()
+_BODY_ITEM = f"BODY.PEEK[TEXT]<0.{BODY_BYTES}>".encode()
+
+
+@dataclass(frozen=True)
+class FetchedMessage:
+    header: bytes
+    body: bytes
+    internal_date: datetime | None
+
+
+def tls_context(account: Account) -> ssl.SSLContext:
+    """The default context (certificate and hostname checked), plus a private CA if given."""
+    context = ssl.create_default_context()
+    if account.ca_file:
+        context.load_verify_locations(cafile=str(account.ca_file))
+    return context
+
+
+def _describe_connect_error(account: Account, exc: BaseException) -> str:
+    where = f"{account.host}:{account.port}"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (f"the certificate of {where} is not trusted ({exc.verify_message}); if the "
+                "server uses a private CA, set ca_file")
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with {where} failed ({exc.reason or exc}); check port and security"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve {account.host!r} ({exc.strerror})"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return f"{where} did not answer in time"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"{where} refused the connection; check host and port"
+    if isinstance(exc, OSError):
+        return f"cannot connect to {where} ({exc.strerror or exc})"
+    return f"{where}: {exc}"
+
+
+def connect(account: Account, password: str) -> imapclient.IMAPClient:
+    """A logged-in client, or AccountError naming the account and the cause."""
+    context = tls_context(account)
+    seconds = account.timeout.total_seconds()
+    timeout = imapclient.SocketTimeout(connect=min(CONNECT_TIMEOUT, seconds), read=seconds)
+    try:
+        client = imapclient.IMAPClient(account.host, port=account.port,
+                                       ssl=account.security == "tls", ssl_context=context,
+                                       timeout=timeout)
+    except (OSError, IMAPClientError) as exc:
+        raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+    try:
+        if account.security == "starttls":
+            if b"STARTTLS" not in client.capabilities():
+                raise AccountError(account.name, f"{account.host}:{account.port} does not offer "
+                                                 "STARTTLS; refusing to log in without TLS")
+            client.starttls(context)
+        client.login(account.username, password)
+    except AccountError:
+        _abandon(client)
+        raise
+    except LoginError as exc:
+        _abandon(client)
+        said = str(exc).replace(password, "***") if password else str(exc)
+        if any(code in said.upper() for code in TEMPORARY_CODES):
+            # RFC 5530: the server is busy or limiting, the password may be fine.
+            raise AccountError(account.name, f"the server cannot log in {account.username!r} "
+                                             f"right now: {said[:200]}") from None
+        raise LoginRefusedError(account.name,
+                                f"login as {account.username!r} failed: {said[:200]}") from None
+    except (OSError, IMAPClientError) as exc:
+        _abandon(client)
+        raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+    return client
+
+
+def _abandon(client: imapclient.IMAPClient) -> None:
+    # Already failing: the first error is the one reported.
+    with contextlib.suppress(Exception):
+        client.shutdown()
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | bytes | str) and str(value).isdigit() else None
+
+
+class ImapSource:
+    """Read-only access to one logged-in account, for the sync engine."""
+
+    def __init__(self, client: imapclient.IMAPClient) -> None:
+        self.client = client
+        self.client.normalise_times = False  # keep INTERNALDATE's own time zone
+        self.condstore = b"CONDSTORE" in client.capabilities()
+
+    def folders(self) -> list[FolderInfo]:
+        listing = []
+        for flags, _, name in self.client.list_folders():
+            decoded = {f.decode("ascii", "replace").lower() if isinstance(f, bytes) else
+                       str(f).lower() for f in flags}
+            listing.append(FolderInfo(str(name), frozenset(decoded)))
+        return listing
+
+    def status(self, folder: str) -> FolderStatus:
+        wanted = [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"]
+        if self.condstore:
+            wanted.append(b"HIGHESTMODSEQ")
+        reply = self.client.folder_status(folder, wanted)
+        return FolderStatus(uidvalidity=_int(reply.get(b"UIDVALIDITY")) or 0,
+                            uidnext=_int(reply.get(b"UIDNEXT")) or 0,
+                            messages=_int(reply.get(b"MESSAGES")) or 0,
+                            highestmodseq=_int(reply.get(b"HIGHESTMODSEQ")))
+
+    def examine(self, folder: str) -> FolderStatus:
+        """Open ``folder`` read-only (EXAMINE)."""
+        reply = self.client.select_folder(folder, readonly=True)
+        return FolderStatus(uidvalidity=_int(reply.get(b"UIDVALIDITY")) or 0,
+                            uidnext=_int(reply.get(b"UIDNEXT")) or 0,
+                            messages=_int(reply.get(b"EXISTS")) or 0,
+                            highestmodseq=_int(reply.get(b"HIGHESTMODSEQ")))
+
+    def uids_after(self, uid: int) -> list[int]:
+        """UIDs above ``uid`` in the examined folder, ascending."""
+        found = self.client.search([b"UID", f"{uid + 1}:*".encode()])
+        # "n:*" always matches the highest UID, even when it is below n.
+        return sorted(u for u in found if u > uid)
+
+    def fetch(self, uids: Sequence[int]) -> dict[int, FetchedMessage]:
+        reply = self.client.fetch(list(uids), [_HEADER_ITEM, _BODY_ITEM, b"INTERNALDATE"])
+        out: dict[int, FetchedMessage] = {}
+        for uid, data in reply.items():
+            header = next((v for k, v in data.items() if k.startswith(b"BODY[HEADER")), b"")
+            body = data.get(b"BODY[TEXT]<0>", data.get(b"BODY[TEXT]")) or b""
+            when = data.get(b"INTERNALDATE")
+            if isinstance(when, datetime):
+                when = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+            else:
+                when = None
+            out[int(uid)] = FetchedMessage(bytes(header), bytes(body), when)
+        return out
+
+    def close(self) -> None:
+        try:
+            self.client.logout()
+        except Exception:
+            _abandon(self.client)

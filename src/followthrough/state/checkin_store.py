@@ -1,0 +1,211 @@
+"""Reading the facts check-ins are decided on, and keeping the drafts table."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from followthrough.checkins.planning import (
+    ContactFacts,
+    DraftFacts,
+    RememberedItem,
+    ThreadRef,
+    whose,
+)
+from followthrough.mail.addresses import OwnAddresses
+from followthrough.state.history import History
+from followthrough.state.store import Store
+
+MAX_RECIPIENTS_FOR_ITEMS = 4  # a promise in a mail to thirty people is nobody's in particular
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    id: str
+    account: str
+    address: str
+    name: str
+    reason: str
+    subject: str
+    message_id: str
+    thread_key: str | None
+    items: tuple[int, ...]
+    raw: bytes
+    state: str
+    created: datetime
+    resolved: datetime | None
+
+    def facts(self) -> DraftFacts:
+        return DraftFacts(self.address, self.state, self.reason, self.created, self.resolved,
+                          self.thread_key)
+
+
+def _draft(row: sqlite3.Row) -> DraftRecord:
+    return DraftRecord(row["id"], row["account"], row["address"], row["name"] or "",
+                       row["reason"], row["subject"], row["message_id"], row["thread_key"],
+                       tuple(json.loads(row["items"])), bytes(row["raw"]), row["state"],
+                       parse_time(row["created"]) or datetime.now(UTC),
+                       parse_time(row["resolved"]))
+
+
+class CheckinStore:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+        self.history = History(store)
+
+    # ---- facts
+    def contacts(self, own: OwnAddresses) -> list[ContactFacts]:
+        accounts = dict(self.conn.execute("""
+            SELECT address, account FROM (
+                SELECT p.address AS address, m.account AS account, max(m.date)
+                FROM message m JOIN participant p ON p.message = m.id
+                GROUP BY p.address)""").fetchall())
+        return [ContactFacts(c.address, c.name, accounts.get(c.address, ""), c.automated,
+                             c.inbound, c.outbound, parse_time(c.last_inbound),
+                             parse_time(c.last_outbound))
+                for c in self.history.contacts(own)]
+
+    def items(self) -> dict[str, list[RememberedItem]]:
+        """Remembered items per contact address, each seen from the user's side."""
+        used = self.used_items()
+        rows = self.conn.execute("""
+            SELECT i.id, i.kind, i.holder, i.summary, i.evidence, i.due, i.event_date,
+                   m.direction, m.date, m.subject, p.address
+            FROM item i JOIN message m ON m.id = i.message
+            JOIN participant p ON p.message = m.id
+            WHERE (m.direction = 'in' AND p.role = 'from')
+               OR (m.direction = 'out' AND p.role IN ('to', 'cc') AND (
+                   SELECT count(*) FROM participant q WHERE q.message = m.id
+                   AND q.role IN ('to', 'cc')) <= ?)
+            ORDER BY m.date""", (MAX_RECIPIENTS_FOR_ITEMS,)).fetchall()
+        found: dict[str, list[RememberedItem]] = defaultdict(list)
+        for r in rows:
+            found[r["address"]].append(RememberedItem(
+                id=r["id"], kind=r["kind"], whose=whose(r["holder"], r["direction"]),
+                summary=r["summary"], evidence=r["evidence"], said_on=parse_time(r["date"]),
+                subject=r["subject"] or "", due=_date(r["due"]),
+                event_date=_date(r["event_date"]), used=r["id"] in used,
+                said_by_them=r["direction"] == "in"))
+        return found
+
+    def latest_threads(self) -> dict[str, ThreadRef]:
+        """Per contact: the thread a draft should reply in, and my unanswered message."""
+        rows = self.conn.execute("""
+            SELECT p.address, m.direction, m.date, m.thread_key, m.subject, m.message_id,
+                   m.refs, m.asks
+            FROM message m JOIN participant p ON p.message = m.id
+            WHERE m.automated IS NULL
+              AND ((m.direction = 'in' AND p.role = 'from')
+                   OR (m.direction = 'out' AND p.role IN ('to', 'cc')))
+            ORDER BY p.address, m.date""").fetchall()
+        latest: dict[str, sqlite3.Row] = {}
+        last_in: dict[str, str] = {}
+        for row in rows:
+            latest[row["address"]] = row
+            if row["direction"] == "in":
+                last_in[row["address"]] = row["date"] or ""
+        threads = {}
+        for address, row in latest.items():
+            unanswered = None
+            if (row["direction"] == "out" and row["asks"]
+                    and (row["date"] or "") > last_in.get(address, "")):
+                unanswered = parse_time(row["date"])
+            threads[address] = ThreadRef(row["thread_key"], row["subject"] or "",
+                                         row["message_id"],
+                                         tuple(json.loads(row["refs"])) if row["refs"] else (),
+                                         unanswered)
+        return threads
+
+    def used_items(self) -> set[int]:
+        used: set[int] = set()
+        for (items,) in self.conn.execute(
+                "SELECT items FROM draft WHERE state IN ('sent', 'dismissed')"):
+            used.update(json.loads(items))
+        return used
+
+    # ---- snoozes
+    def snoozes(self) -> dict[str, datetime]:
+        return {r[0]: parse_time(r[1]) or datetime.now(UTC)
+                for r in self.conn.execute("SELECT address, until FROM snooze")}
+
+    def snooze(self, address: str, until: datetime | None) -> None:
+        with self.store.atomic() as conn:
+            if until is None:
+                conn.execute("DELETE FROM snooze WHERE address = ?", (address,))
+            else:
+                conn.execute("INSERT INTO snooze (address, until) VALUES (?, ?) ON CONFLICT "
+                             "(address) DO UPDATE SET until = excluded.until",
+                             (address, until.astimezone(UTC).isoformat(timespec="seconds")))
+
+    # ---- drafts
+    def drafts(self, states: Iterable[str] = ("planned", "pending", "sent", "dismissed"),
+               account: str | None = None, with_raw: bool = False) -> list[DraftRecord]:
+        """Drafts in these states; their bytes only when asked for (they are only needed
+        to APPEND a planned draft or to show one, and the table only grows)."""
+        rows = self.conn.execute(
+            "SELECT id, account, address, name, reason, subject, message_id, thread_key, "
+            "items, CASE WHEN ?1 THEN raw ELSE x'' END AS raw, state, created, resolved "
+            "FROM draft WHERE state IN (SELECT value FROM json_each(?2)) "
+            "AND (?3 IS NULL OR account = ?3) ORDER BY created, id",
+            (with_raw, json.dumps(list(states)), account))
+        return [_draft(r) for r in rows]
+
+    def add_planned(self, record: DraftRecord) -> None:
+        with self.store.atomic() as conn:
+            conn.execute(
+                "INSERT INTO draft (id, account, address, name, reason, subject, message_id, "
+                "thread_key, items, raw, state, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
+                (record.id, record.account, record.address, record.name, record.reason,
+                 record.subject, record.message_id, record.thread_key,
+                 json.dumps(list(record.items)), record.raw,
+                 record.created.astimezone(UTC).isoformat(timespec="seconds")))
+
+    def set_state(self, draft_id: str, state: str, when: datetime | None = None) -> None:
+        with self.store.atomic() as conn:
+            conn.execute("UPDATE draft SET state = ?, resolved = ? WHERE id = ?",
+                         (state, when.astimezone(UTC).isoformat(timespec="seconds")
+                          if when else None, draft_id))
+
+    def sent_evidence(self, draft: DraftRecord) -> bool:
+        """Whether synced Sent mail shows this draft was sent (by its ids)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM message WHERE direction = 'out' AND (followthrough_id = ? OR "
+            "message_id = ?) LIMIT 1", (draft.id, draft.message_id)).fetchone()
+        return row is not None
+
+    def wrote_since(self, address: str, since: datetime) -> bool:
+        """Whether the user sent mail to ``address`` after ``since``."""
+        row = self.conn.execute("""
+            SELECT 1 FROM message m JOIN participant p ON p.message = m.id
+            WHERE m.direction = 'out' AND p.address = ? AND p.role IN ('to', 'cc')
+              AND m.date >= ? LIMIT 1""",
+            (address, since.astimezone(UTC).isoformat(timespec="seconds"))).fetchone()
+        return row is not None
+
+    def created_on(self, day: date) -> int:
+        """Drafts created on ``day`` (local time): they count against the daily cap."""
+        return sum(1 for d in self.drafts() if d.created.astimezone().date() == day)
+
+
+def by_address(drafts: Sequence[DraftRecord]) -> dict[str, list[DraftFacts]]:
+    found: dict[str, list[DraftFacts]] = defaultdict(list)
+    for draft in drafts:
+        found[draft.address].append(draft.facts())
+    return found

@@ -1,0 +1,273 @@
+"""The sync engine: plan each folder, fetch what is new in batches, store each batch atomically.
+
+It talks to a :class:`MailSource` (IMAP in production, anything in tests) and never imports
+the CLI or the IMAP library. The folder's cursor moves only in the transaction that stores a
+batch, so an interrupted sync resumes where it stopped and processes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from followthrough.config.model import Account
+from followthrough.crashpoints import durable_step
+from followthrough.extraction.analysis import BatchAnalyser, InlineAnalyser, Pending
+from followthrough.extraction.items import Analyser
+from followthrough.mail.addresses import OwnAddresses
+from followthrough.mail.automated import automated_reason, spoofing_reason
+from followthrough.mail.folders import FolderInfo, choose_folders
+from followthrough.mail.imap_source import FetchedMessage
+from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
+from followthrough.mail.threads import asks_for_answer, thread_key
+from followthrough.service.progress import NoProgress, ProgressSink
+from followthrough.state.history import Batch, History, MessageRecord
+from followthrough.sync.plan import Action, FolderPlan, FolderStatus, plan_folder
+
+log = logging.getLogger("followthrough.sync")
+
+BATCH_SIZE = 500
+PIPELINE_DEPTH = 2  # batches fetched ahead while earlier ones are being analysed
+
+
+class MailSource(Protocol):
+    def folders(self) -> list[FolderInfo]: ...
+    def status(self, folder: str) -> FolderStatus: ...
+    def examine(self, folder: str) -> FolderStatus: ...
+    def uids_after(self, uid: int) -> list[int]: ...
+    def fetch(self, uids: Sequence[int]) -> dict[int, FetchedMessage]: ...
+
+
+@dataclass
+class FolderReport:
+    folder: str
+    action: str
+    new: int = 0
+    relocated: int = 0
+    quarantined: int = 0
+
+
+@dataclass
+class AccountReport:
+    account: str
+    folders: list[FolderReport] = field(default_factory=list)
+    stopped: bool = False  # asked to stop before the end
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.folders)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(f.quarantined for f in self.folders)
+
+
+@dataclass
+class _Prepared:
+    """A batch built but not yet analysed or stored."""
+
+    batch: Batch
+    records: list[MessageRecord]
+    pending: Pending | None
+    fetched: int  # UIDs asked for, for progress
+
+
+class BatchBuilder:
+    """Turns fetched messages into a :class:`Batch`; pure apart from reading the history.
+
+    Thread and duplicate lookups also see the batch built just before, which may still be
+    waiting for its analysis and so not yet be stored.
+    """
+
+    def __init__(self, account: Account, history: History) -> None:
+        self.account = account
+        self.own = OwnAddresses(account.addresses)
+        self.history = history
+        self._previous = _BatchThreads(account.name, history)
+
+    def build(self, plan: FolderPlan, uids: Sequence[int],
+              fetched: dict[int, FetchedMessage]) -> tuple[Batch, list[MessageRecord]]:
+        batch = Batch(plan.folder, plan.uidvalidity, last_uid=max(uids))
+        parsed: list[tuple[int, ParsedMessage]] = []
+        for uid in sorted(uids):
+            raw = fetched.get(uid)
+            if raw is None:
+                continue  # expunged between SEARCH and FETCH: nothing to read
+            try:
+                parsed.append((uid, parse_message(raw.header, raw.body, raw.internal_date)))
+            except MessageParseError as exc:
+                batch.quarantined.append((uid, f"unreadable: {exc}"))
+        known = self.history.known_keys(self.account.name, (p.key for _, p in parsed))
+        known |= self._previous.message_keys
+        threads = _BatchThreads(self.account.name, self.history, self._previous)
+        records = []
+        for uid, message in parsed:
+            if message.key in known:
+                batch.relocated.append((message.key, uid))
+                continue
+            known.add(message.key)
+            record = self._record(uid, message, threads)
+            threads.add(message, record.thread_key)
+            records.append(record)
+        self._previous = threads
+        return batch, records
+
+    def _record(self, uid: int, message: ParsedMessage,
+                threads: _BatchThreads) -> MessageRecord:
+        sender = message.sender.address if message.sender else ""
+        direction = "out" if sender in self.own else "in"
+        everyone = [m.address for m in (*message.to, *message.cc)] + [sender]
+        counterparts = [a for a in everyone if a and a not in self.own]
+        key = thread_key(message.message_id, message.in_reply_to, message.references,
+                         message.subject, counterparts, threads.lookup)
+        automated = None
+        if direction == "in":
+            automated = automated_reason(message.headers, sender) or spoofing_reason(
+                sender, message.sender.name if message.sender else "")
+        return MessageRecord(message, uid, direction, key, automated,
+                             asks=asks_for_answer(message.text))
+
+
+def _worth_analysing(record: MessageRecord) -> bool:
+    return record.automated is None and bool(record.parsed.text.strip())
+
+
+def _with_items(batch: Batch, records: list[MessageRecord], pending: Pending | None) -> Batch:
+    """Attach the analysis outcomes to the records they belong to."""
+    outcomes = iter(pending.result() if pending else [])
+    for record in records:
+        if pending is None or not _worth_analysing(record):
+            batch.records.append(record)
+            continue
+        outcome = next(outcomes)
+        if isinstance(outcome, str):
+            batch.quarantined.append((record.uid, outcome))
+            batch.records.append(record)
+        else:
+            batch.records.append(replace(record, items=tuple(outcome)))
+    return batch
+
+
+class _BatchThreads:
+    """Thread lookups that see the stored history, the batch before (perhaps not yet
+    stored) and the batch being built."""
+
+    def __init__(self, account: str, history: History,
+                 previous: _BatchThreads | None = None) -> None:
+        self.account = account
+        self.history = history
+        self.by_message_id: dict[str, str] = {}
+        self.keys: set[str] = set()
+        self.message_keys: set[str] = set()
+        self._previous = previous
+
+    def add(self, message: ParsedMessage, key: str) -> None:
+        if message.message_id:
+            self.by_message_id[message.message_id] = key
+        self.keys.add(key)
+        self.message_keys.add(message.key)
+
+    def _local(self, message_id: str) -> str | None:
+        if message_id in self.by_message_id:
+            return self.by_message_id[message_id]
+        return "r:" + message_id if "r:" + message_id in self.keys else None
+
+    def lookup(self, message_id: str) -> str | None:
+        found = self._local(message_id)
+        if found is None and self._previous is not None:
+            found = self._previous._local(message_id)
+        return found or self.history.thread_of(self.account, message_id)
+
+
+def _estimate(plan: FolderPlan, status: FolderStatus) -> int:
+    if plan.action is Action.NOTHING:
+        return 0
+    return max(0, min(status.messages, status.uidnext - 1 - plan.after_uid))
+
+
+def _end_of_pass(last_uid: int, opened: FolderStatus) -> int:
+    """Where the cursor stands after a full pass: past every UID below the UIDNEXT seen at
+    EXAMINE, since a message the SEARCH did not find there is gone and none can come."""
+    return max(last_uid, opened.uidnext - 1)
+
+
+def sync_account(account: Account, source: MailSource, history: History, *,
+                 analyse: Analyser | None = None, analyser: BatchAnalyser | None = None,
+                 progress: ProgressSink | None = None, batch_size: int = BATCH_SIZE,
+                 should_stop: Callable[[], bool] | None = None) -> AccountReport:
+    """Bring the stored history of ``account`` up to date with its folders.
+
+    Pass ``analyse`` (per message, run inline) or ``analyser`` (per batch, e.g. in a worker
+    process: the next batch is fetched while the previous one is analysed). When
+    ``should_stop()`` turns true the sync ends after the batch in hand is stored; the next
+    sync resumes there.
+    """
+    if analyser is None and analyse is not None:
+        analyser = InlineAnalyser(analyse)
+    progress = progress or NoProgress()
+    report = AccountReport(account.name)
+    builder = BatchBuilder(account, history)
+    names = choose_folders(source.folders(), account.folders, account.review_folder)
+    statuses = {name: source.status(name) for name in names}
+    plans = [plan_folder(name, history.cursor(account.name, name), statuses[name])
+             for name in names]
+    progress.start(f"sync {account.name}",
+                   sum(_estimate(p, statuses[p.folder]) for p in plans))
+    for plan in plans:
+        folder_report = FolderReport(plan.folder, plan.action.value)
+        report.folders.append(folder_report)
+        if plan.action is Action.NOTHING:
+            continue
+        opened = source.examine(plan.folder)
+        # UIDVALIDITY may have changed since STATUS: plan again with what EXAMINE says.
+        plan = plan_folder(plan.folder, history.cursor(account.name, plan.folder), opened)
+        folder_report.action = plan.action.value
+        if plan.action is Action.RESCAN:
+            log.warning("%s/%s: UIDVALIDITY changed; rescanning (known messages are matched "
+                        "by Message-ID, not duplicated)", account.name, plan.folder)
+        uids = source.uids_after(plan.after_uid) if plan.action is not Action.NOTHING else []
+        waiting: deque[_Prepared] = deque()
+        if not uids:
+            # Nothing to read, yet the pass is complete: record it, so the cursor follows a
+            # new UIDVALIDITY and locations left from the old one are forgotten.
+            pass_done = Batch(plan.folder, plan.uidvalidity,
+                              _end_of_pass(plan.after_uid, opened), completes_folder=True)
+            waiting.append(_Prepared(pass_done, [], None, 0))
+        try:
+            for start in range(0, len(uids), batch_size):
+                if should_stop is not None and should_stop():
+                    report.stopped = True
+                    break
+                chunk = uids[start:start + batch_size]
+                batch, records = builder.build(plan, chunk, source.fetch(chunk))
+                if start + batch_size >= len(uids):
+                    batch.completes_folder = True
+                    batch.last_uid = _end_of_pass(batch.last_uid, opened)
+                pending = analyser.submit([(r.parsed, r.direction) for r in records
+                                           if _worth_analysing(r)]) if analyser else None
+                waiting.append(_Prepared(batch, records, pending, len(chunk)))
+                if len(waiting) > PIPELINE_DEPTH:
+                    _store(account, history, waiting.popleft(), opened, folder_report,
+                           progress)
+        finally:
+            # Store what was fetched before any failure: the next sync starts after it.
+            while waiting:
+                _store(account, history, waiting.popleft(), opened, folder_report, progress)
+    progress.finish()
+    return report
+
+
+def _store(account: Account, history: History, prepared: _Prepared, opened: FolderStatus,
+           folder_report: FolderReport, progress: ProgressSink) -> None:
+    batch = _with_items(prepared.batch, prepared.records, prepared.pending)
+    history.save_batch(account.name, batch, opened)
+    durable_step(f"batch {account.name}/{batch.folder} up to UID {batch.last_uid}")
+    for uid, reason in batch.quarantined:
+        log.warning("%s/%s UID %d quarantined: %s", account.name, batch.folder, uid, reason)
+    folder_report.new += len(batch.records)
+    folder_report.relocated += len(batch.relocated)
+    folder_report.quarantined += len(batch.quarantined)
+    progress.advance(prepared.fetched)
