@@ -26,12 +26,12 @@ from tests.mailserver import Dovecot  # noqa: E402
 from tests.messages import write_config  # noqa: E402
 
 from bench.corpus import ENRON, largest_user, user_messages  # noqa: E402
-from followthrough.config import load_config  # noqa: E402
-from followthrough.credentials import get_password  # noqa: E402
-from followthrough.history import History  # noqa: E402
-from followthrough.imap_source import ImapSource, connect  # noqa: E402
-from followthrough.store import Store  # noqa: E402
-from followthrough.sync_engine import sync_account  # noqa: E402
+from followthrough.config.credentials import get_password  # noqa: E402
+from followthrough.config.model import load_config  # noqa: E402
+from followthrough.mail.imap_source import ImapSource, connect  # noqa: E402
+from followthrough.state.history import History  # noqa: E402
+from followthrough.state.store import Store  # noqa: E402
+from followthrough.sync.engine import sync_account  # noqa: E402
 
 _MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*<", re.IGNORECASE | re.MULTILINE)
 
