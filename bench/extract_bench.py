@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import mbox_messages, require_corpus  # noqa: E402
 from followthrough.extraction import Extractor  # noqa: E402
-from followthrough.extraction.sender_text import sender_text  # noqa: E402
 from followthrough.mail.automated import automated_reason  # noqa: E402
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message  # noqa: E402
+from followthrough.mail.sender_text import sender_text  # noqa: E402
 
 
 def load(limit: int) -> list[ParsedMessage]:

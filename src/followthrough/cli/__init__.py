@@ -1,4 +1,5 @@
-"""The command line: the entry point (`main`) and one module per group of subcommands.
+"""The command line: the entry point (`main`), one module per group of subcommands, and
+the setup wizard.
 
-May import everything below it; nothing imports the CLI.
+May import every part; nothing imports the CLI.
 """

@@ -22,9 +22,9 @@ from followthrough.config.model import Config
 from followthrough.errors import FollowthroughError
 from followthrough.extraction.analysis_worker import ProcessAnalyser
 from followthrough.mail.addresses import normalize
+from followthrough.progress import Progress
 from followthrough.service.cycle import run_cycle
 from followthrough.service.daemon import Daemon
-from followthrough.service.progress import Progress
 from followthrough.state.checkin_store import CheckinStore
 from followthrough.state.store import Store
 

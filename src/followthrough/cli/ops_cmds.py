@@ -15,9 +15,9 @@ from followthrough.cli.base import (
     print_json,
     resolved_config_path,
 )
+from followthrough.cli.setup_wizard import ask_config
 from followthrough.config.credentials import KEYRING_SERVICE, KEYRING_TIMEOUT, call_keyring
 from followthrough.config.model import load_config
-from followthrough.config.setup_wizard import ask_config
 from followthrough.doctor import run_checks
 from followthrough.errors import FollowthroughError, SecretError, StateError
 from followthrough.mail.imap_source import connect

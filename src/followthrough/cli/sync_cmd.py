@@ -10,7 +10,7 @@ import schedule
 
 from followthrough.cli.base import add_command, add_json_flag, load, print_json
 from followthrough.extraction.analysis_worker import ProcessAnalyser
-from followthrough.service.progress import Progress
+from followthrough.progress import Progress
 from followthrough.state.history import History
 from followthrough.state.store import Store
 from followthrough.sync.service import AccountOutcome, sync_all

@@ -1,4 +1,4 @@
-"""The user's configuration: TOML schema and reader, durations, paths, setup wizard, credentials.
+"""The user's configuration: TOML schema and model, reader, durations, paths, credentials.
 
 The model and reader are pure (stdlib only); only `credentials` reaches the keyring.
 """

@@ -1,9 +1,9 @@
-"""Finding commitments, challenges and successes in what people write: sender text, rules,
-the trained model, due dates, and the analysis worker that runs them apart from sync.
+"""Finding commitments, challenges and successes in what people write: rules, the trained
+model, due dates, and the analysis worker that runs them apart from sync.
 
 May import `mail` (parsing) and `errors`; never IMAP, the store, check-ins or the CLI.
 
-``Extractor`` is imported lazily: modules such as ``sender_text`` are used where spaCy
+``Extractor`` is imported lazily: modules such as ``analysis`` are used where spaCy
 must not be loaded (the sync process leaves spaCy to its extraction worker).
 """
 

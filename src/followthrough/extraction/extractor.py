@@ -9,9 +9,9 @@ from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.items import Item
 from followthrough.extraction.pipeline import SentenceMatch, build_pipeline
 from followthrough.extraction.rules import RuleMatch, default_rules, normalise
-from followthrough.extraction.sender_text import sender_text
 from followthrough.extraction.summaries import summarise
 from followthrough.mail.message_parse import ParsedMessage
+from followthrough.mail.sender_text import sender_text
 
 MAX_ITEMS_PER_MESSAGE = 12
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")

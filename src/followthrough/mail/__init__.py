@@ -1,5 +1,6 @@
-"""Mail on the wire: IMAP source, folders, IDLE, parsing, HTML text, addresses, automated
-mail, threads.
+"""Mail as it arrives: IMAP source, folders, parsing, HTML text, the sender's own text,
+addresses, automated mail, threads.
 
-May import `config` and `errors`; never the store, extraction, check-ins or the CLI.
+May import `config`, `errors` and `sync.plan` (folder status types); never the store,
+extraction, check-ins, the service or the CLI.
 """

@@ -59,6 +59,6 @@ _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet me kno
 def asks_for_answer(text: str) -> bool:
     """Whether the sender's own words ask a question or for something: only such
     messages deserve a nudge when they go unanswered."""
-    from followthrough.extraction.sender_text import sender_text
+    from followthrough.mail.sender_text import sender_text
 
     return bool(_ASKS.search(sender_text(text)))

@@ -1,5 +1,5 @@
-"""Running unattended: the cycle (sync + drafts), daemon, systemd notify, backoff, logs,
-progress.
+"""Running unattended: the cycle (sync + drafts), daemon, IDLE watchers, systemd notify,
+backoff, logs.
 
 May import every part but the CLI.
 """

@@ -16,7 +16,7 @@ from followthrough.config.model import Config
 from followthrough.errors import AccountError
 from followthrough.extraction.analysis import BatchAnalyser
 from followthrough.mail.imap_source import connect
-from followthrough.service.progress import ProgressSink
+from followthrough.progress import ProgressSink
 from followthrough.state.checkin_store import CheckinStore
 from followthrough.state.history import History
 from followthrough.state.store import Store

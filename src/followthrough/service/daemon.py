@@ -24,9 +24,9 @@ import schedule
 from followthrough.config.model import Account, Config, load_config
 from followthrough.errors import ConfigError
 from followthrough.extraction.analysis import BatchAnalyser
-from followthrough.mail.idle_watch import IdleWatcher
 from followthrough.service.backoff import Backoff
 from followthrough.service.cycle import run_cycle
+from followthrough.service.idle_watch import IdleWatcher
 from followthrough.service.sd_notify import Notifier
 from followthrough.state.history import History
 from followthrough.state.store import Store

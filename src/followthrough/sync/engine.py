@@ -23,7 +23,7 @@ from followthrough.mail.folders import FolderInfo, choose_folders
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
 from followthrough.mail.threads import asks_for_answer, thread_key
-from followthrough.service.progress import NoProgress, ProgressSink
+from followthrough.progress import NoProgress, ProgressSink
 from followthrough.state.history import Batch, History, MessageRecord
 from followthrough.sync.plan import Action, FolderPlan, FolderStatus, plan_folder
 

@@ -14,7 +14,7 @@ from followthrough.errors import AccountError, AnalysisWorkerError, LoginRefused
 from followthrough.extraction.analysis import BatchAnalyser
 from followthrough.mail.folders import FolderChoiceError
 from followthrough.mail.imap_source import ImapSource, connect
-from followthrough.service.progress import ProgressSink
+from followthrough.progress import ProgressSink
 from followthrough.state.history import History
 from followthrough.sync.engine import AccountReport, sync_account
 

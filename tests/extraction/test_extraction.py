@@ -15,8 +15,8 @@ from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.items import Item
 from followthrough.extraction.pipeline import build_pipeline
 from followthrough.extraction.rules import default_rules, normalise
-from followthrough.extraction.sender_text import sender_text
 from followthrough.mail.message_parse import parse_message
+from followthrough.mail.sender_text import sender_text
 from tests.messages import make_message
 
 TUESDAY = date(2026, 3, 3)
@@ -223,7 +223,7 @@ def test_anchor_prefilter_changes_nothing(extractor: Extractor) -> None:
 
 def _dev_bodies() -> list[str]:
     """Real message bodies when ../shared is present (the check runs on QUOTED without)."""
-    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev"
+    corpus = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev"
     if not corpus.is_dir():
         return []
     return [path.read_text("latin-1").partition("\n\n")[2]
@@ -255,7 +255,7 @@ def test_dev_set_scores_hold(shared_dir: Path) -> None:
     """A regression guard on the labeled dev set (the held-out set is what really counts)."""
     done = subprocess.run([sys.executable, "bench/eval_extract.py"], capture_output=True,
                           text=True, timeout=600, check=True,
-                          cwd=Path(__file__).resolve().parent.parent)
+                          cwd=Path(__file__).resolve().parents[2])
     scores = {line.split()[0]: line for line in done.stdout.splitlines()}
     for kind, floor in (("commitment", 0.75), ("challenge", 0.65), ("success", 0.65)):
         precision = float(scores[kind].split("P=")[1].split()[0])

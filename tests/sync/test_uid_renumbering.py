@@ -12,9 +12,9 @@ from pathlib import Path
 
 from followthrough.config.model import Config
 from followthrough.state.store import Store
+from tests.checkins.test_drafts_imap import ME, review, run_once, setup_config
 from tests.mailserver import Dovecot
 from tests.messages import make_message
-from tests.test_drafts_imap import ME, review, run_once, setup_config
 
 LONG_AGO = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 UID_FILES = ("dovecot-uidlist", "dovecot.index", "dovecot.index.cache", "dovecot.index.log")

@@ -13,7 +13,7 @@ from followthrough.mail.folders import FolderChoiceError, FolderInfo, choose_fol
 from followthrough.mail.html_text import html_to_text
 from followthrough.mail.message_parse import MessageParseError, parse_message
 from followthrough.mail.threads import normalize_subject, subject_key, thread_key
-from followthrough.service.progress import Progress
+from followthrough.progress import Progress
 from followthrough.sync.plan import Action, FolderCursor, FolderStatus, plan_folder
 
 

@@ -12,7 +12,7 @@ import pytest
 from followthrough.config.model import load_config
 from followthrough.errors import ConfigError
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "followthrough.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "followthrough.example.toml"
 
 MINIMAL = """
 [[account]]

@@ -13,7 +13,7 @@ from followthrough.config.credentials import KEYRING_TIMEOUT
 from tests.mailserver import Dovecot
 from tests.messages import drop_setting, make_message, write_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(config: Path, *args: str, env: dict[str, str] | None = None

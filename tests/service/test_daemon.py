@@ -240,7 +240,7 @@ def test_init_writes_a_private_valid_config(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
 def test_unit_file_verifies(tmp_path: Path) -> None:
-    unit = Path(__file__).resolve().parent.parent / "systemd" / "followthrough.service"
+    unit = Path(__file__).resolve().parents[2] / "systemd" / "followthrough.service"
     home = tmp_path / "home"
     binary = home / ".local" / "bin" / "followthrough"
     binary.parent.mkdir(parents=True)
