@@ -10,6 +10,7 @@ Run as root it drops privileges to Debian's own ``dovecot``/``dovenull`` account
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import os
 import pwd
@@ -51,19 +52,21 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
-}}
+{anvil_extra}}}
 {ssl_settings}
 disable_plaintext_auth = {plaintext_disabled}
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 auth_verbose = yes
-passdb {{
+{oauth2_passdb}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%n {root}/users
+  mechanisms = plain login
 }}
 # Users the tests make on the fly (Dovecot re-reads the passwd-file at most once a second).
 passdb {{
   driver = static
   args = password=pw-%n-secret
+  mechanisms = plain login
 }}
 userdb {{
   driver = static
@@ -96,6 +99,35 @@ protocol imap {{
 """
 
 
+# Dovecot's oauth2 passdb checking JWT access tokens itself (introspection_mode = local):
+# the signature with a key from the key directory (<azp>/<alg>/<kid>, base64), then the
+# expiry, the issuer and the scope. Real tokens, checked by the real server.
+OAUTH2_ISSUER = "followthrough-test-issuer"
+OAUTH2_SCOPE = "imap"
+# The tests refuse tokens on purpose: no auth penalty (a delay growing to 15 s per refusal
+# from 127.0.0.1), by keeping the auth process away from anvil's penalty socket.
+_NO_AUTH_PENALTY = """\
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+"""
+_OAUTH2_PASSDB = """\
+auth_failure_delay = 0
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+_OAUTH2_CONF = """\
+introspection_mode = local
+local_validation_key_dict = fs:posix:prefix={root}/oauth2-keys/
+username_attribute = sub
+issuers = {issuer}
+scope = {scope}
+"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -125,7 +157,7 @@ class Dovecot:
     """One private Dovecot instance. ``start()``, ``add_user()``, load mail, ``stop()``."""
 
     def __init__(self, max_connections: int = 50, plaintext_disabled: bool = True,
-                 tls: bool = True) -> None:
+                 tls: bool = True, oauth2: bool = False) -> None:
         if not Path(DOVECOT).exists():
             raise RuntimeError(INSTALL_HINT)
         # Not under pytest's 0700 tmp dir: Dovecot's unprivileged children must reach it.
@@ -141,6 +173,8 @@ class Dovecot:
         self._max_connections = max_connections
         self._plaintext_disabled = plaintext_disabled
         self.tls = tls  # False: no IMAPS listener and no STARTTLS (for refusal tests)
+        self.oauth2 = oauth2  # True: also OAUTHBEARER and XOAUTH2 with JWT access tokens
+        self.oauth2_keys = self.root / "oauth2-keys" / "default" / "HS256"
         self._sequence = 0
         self._users_stamp = 0.0
         self._as_root = os.geteuid() == 0
@@ -163,6 +197,9 @@ class Dovecot:
             identity=self._identity(), max_connections=self._max_connections,
             plaintext_disabled="yes" if self._plaintext_disabled else "no",
             imaps_address="127.0.0.1 127.0.0.2" if self.tls else "",
+            oauth2_mechanisms=" oauthbearer xoauth2" if self.oauth2 else "",
+            anvil_extra=_NO_AUTH_PENALTY if self.oauth2 else "",
+            oauth2_passdb=_OAUTH2_PASSDB.format(root=self.root) if self.oauth2 else "",
             ssl_settings=(f"ssl = yes\nssl_cert = <{self.root}/tls/server.pem\n"
                           f"ssl_key = <{self.root}/tls/server.key\nssl_min_protocol = TLSv1.2"
                           if self.tls else "ssl = no")))
@@ -174,6 +211,10 @@ class Dovecot:
             make_test_ca(self.root / "tls", self.hostname)
         (self.root / "users").touch()
         (self.root / "users").chmod(0o644)
+        if self.oauth2:
+            self.oauth2_keys.mkdir(parents=True, exist_ok=True)
+            (self.root / "oauth2.conf.ext").write_text(_OAUTH2_CONF.format(
+                root=self.root, issuer=OAUTH2_ISSUER, scope=OAUTH2_SCOPE))
         self.write_config()
         self._fix_ownership()
         subprocess.run([DOVECOT, "-c", str(self.conf)], check=True)
@@ -196,6 +237,21 @@ class Dovecot:
             time.sleep(0.05)
         if remove:
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def reload(self) -> None:
+        """Re-read the config; new auth processes (so OAuth2 keys are looked up afresh)."""
+        subprocess.run([DOVECOT, "-c", str(self.conf), "reload"], check=True)
+        time.sleep(0.5)
+
+    def trust_oauth2_key(self, key_id: str, secret: bytes) -> None:
+        """Accept tokens signed (HS256) with ``secret`` under key id ``key_id``."""
+        (self.oauth2_keys / key_id).write_text(base64.b64encode(secret).decode("ascii"))
+        (self.oauth2_keys / key_id).chmod(0o644)
+
+    def withdraw_oauth2_key(self, key_id: str) -> None:
+        """Stop accepting tokens signed under ``key_id`` (their issuer revoked them)."""
+        (self.oauth2_keys / key_id).unlink(missing_ok=True)
+        self.reload()
 
     def is_running(self) -> bool:
         try:

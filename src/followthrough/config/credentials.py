@@ -17,22 +17,33 @@ _NO_KEYRING_HINT = ("set password_command in the account's config (e.g. \"pass s
                     "or install a file-based keyring backend (pip install keyrings.alt)")
 
 
-def _from_command(account: Account, command: str) -> str:
+def run_secret_command(account: str, key: str, command: str, stdin: str | None = None) -> str:
+    """Run the user's ``key`` command; the first line it prints. Its output is a secret:
+    never logged, never shown in an error. With ``stdin``, the value is written to it and
+    nothing needs to be printed."""
     try:
         done = subprocess.run(command, shell=True, capture_output=True, timeout=COMMAND_TIMEOUT,  # noqa: S602 (the user's own command)
-                              check=False, stdin=subprocess.DEVNULL)
+                              check=False,
+                              input=stdin.encode("utf-8") if stdin is not None else None,
+                              stdin=None if stdin is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise SecretError(account.name, f"password_command did not finish within "
-                                        f"{COMMAND_TIMEOUT:.0f} s") from None
+        raise SecretError(account, f"{key} did not finish within "
+                                   f"{COMMAND_TIMEOUT:.0f} s") from None
     if done.returncode != 0:
-        # stderr may help; stdout might be the password, so it is never shown.
+        # stderr may help; stdout might be the secret, so it is never shown.
         hint = done.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
-        raise SecretError(account.name, f"password_command exited with status {done.returncode}"
-                                        + (f": {hint[0][:200]}" if hint else ""))
+        raise SecretError(account, f"{key} exited with status {done.returncode}"
+                                   + (f": {hint[0][:200]}" if hint else ""))
+    if stdin is not None:
+        return ""
     lines = done.stdout.decode("utf-8", "replace").splitlines()
     if not lines or not lines[0]:
-        raise SecretError(account.name, "password_command printed nothing")
+        raise SecretError(account, f"{key} printed nothing")
     return lines[0]
+
+
+def _from_command(account: Account, command: str) -> str:
+    return run_secret_command(account.name, "password_command", command)
 
 
 def call_keyring(function: str, *args: str, timeout: float = KEYRING_TIMEOUT) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 
+from followthrough.config.oauth2_settings import OAuth2Settings, read_oauth2
 from followthrough.config.paths import default_state_dir
 from followthrough.config.reader import TableReader
 from followthrough.errors import ConfigError, ConfigProblem
@@ -35,6 +36,7 @@ class Account:
     ca_file: Path | None = None
     folders: tuple[str, ...] | None = None  # None: INBOX plus the \Sent folder
     timeout: timedelta = timedelta(minutes=2)  # for any one network operation
+    oauth2: OAuth2Settings | None = None  # None: the account logs in with a password
 
     @property
     def main_address(self) -> str:
@@ -129,6 +131,7 @@ def _read_account(reader: TableReader, base: Path) -> Account | None:
     security = reader.string("security", "tls", choices=SECURITY_MODES) or "tls"
     port = reader.integer("port", DEFAULT_PORTS[security], minimum=1, maximum=65535)
     password_command = reader.string("password_command")
+    oauth2 = read_oauth2(reader, has_password_command=password_command is not None)
     ca_file = _file_key(reader, "ca_file", base)
     addresses = reader.string_list("addresses", check=_address_problem,
                                    expected="a list of your own email addresses")
@@ -153,7 +156,7 @@ def _read_account(reader: TableReader, base: Path) -> Account | None:
                    addresses=tuple(a.strip().lower() for a in addresses),
                    review_folder=review_folder, port=port, security=security,
                    password_command=password_command, ca_file=ca_file, folders=folders,
-                   timeout=timeout)
+                   timeout=timeout, oauth2=oauth2)
 
 
 def _read_schedule(reader: TableReader) -> Schedule:

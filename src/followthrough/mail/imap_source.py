@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,8 +70,8 @@ def _describe_connect_error(account: Account, exc: BaseException) -> str:
     return f"{where}: {exc}"
 
 
-def connect(account: Account, password: str) -> imapclient.IMAPClient:
-    """A logged-in client, or AccountError naming the account and the cause."""
+def open_connection(account: Account) -> imapclient.IMAPClient:
+    """A verified TLS connection, not logged in yet, or AccountError naming the cause."""
     context = tls_context(account)
     seconds = account.timeout.total_seconds()
     timeout = imapclient.SocketTimeout(connect=min(CONNECT_TIMEOUT, seconds), read=seconds)
@@ -87,15 +87,26 @@ def connect(account: Account, password: str) -> imapclient.IMAPClient:
                 raise AccountError(account.name, f"{account.host}:{account.port} does not offer "
                                                  "STARTTLS; refusing to log in without TLS")
             client.starttls(context)
-        client.login(account.username, password)
     except AccountError:
         _abandon(client)
         raise
+    except (OSError, IMAPClientError) as exc:
+        _abandon(client)
+        raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+    return client
+
+
+def authenticate(client: imapclient.IMAPClient, account: Account,
+                 log_in: Callable[[], object], secret: str) -> None:
+    """Run ``log_in`` on ``client``; a refusal becomes LoginRefusedError (or AccountError for
+    a temporary one, RFC 5530), with ``secret`` masked. The client is closed on failure."""
+    try:
+        log_in()
     except LoginError as exc:
         _abandon(client)
-        said = str(exc).replace(password, "***") if password else str(exc)
+        said = str(exc).replace(secret, "***") if secret else str(exc)
         if any(code in said.upper() for code in TEMPORARY_CODES):
-            # RFC 5530: the server is busy or limiting, the password may be fine.
+            # RFC 5530: the server is busy or limiting, the credentials may be fine.
             raise AccountError(account.name, f"the server cannot log in {account.username!r} "
                                              f"right now: {said[:200]}") from None
         raise LoginRefusedError(account.name,
@@ -103,6 +114,12 @@ def connect(account: Account, password: str) -> imapclient.IMAPClient:
     except (OSError, IMAPClientError) as exc:
         _abandon(client)
         raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+
+
+def connect(account: Account, password: str) -> imapclient.IMAPClient:
+    """A client logged in with a password, or AccountError naming the account and cause."""
+    client = open_connection(account)
+    authenticate(client, account, lambda: client.login(account.username, password), password)
     return client
 
 

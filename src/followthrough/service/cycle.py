@@ -11,11 +11,10 @@ from imapclient.exceptions import IMAPClientError
 
 from followthrough.checkins.drafting import CycleReport, drafting_day, follow_up, write_drafts
 from followthrough.checkins.review_folder import ReviewFolder
-from followthrough.config.credentials import get_password
 from followthrough.config.model import Config
 from followthrough.errors import AccountError
 from followthrough.extraction.analysis import BatchAnalyser
-from followthrough.mail.imap_source import connect
+from followthrough.mail.login import log_in
 from followthrough.progress import ProgressSink
 from followthrough.state.checkin_store import CheckinStore
 from followthrough.state.history import History
@@ -32,7 +31,7 @@ def review_folders(config: Config) -> Iterator[dict[str, ReviewFolder]]:
     try:
         for account in config.accounts:
             try:
-                client = connect(account, get_password(account))
+                client = log_in(account)
                 folder = ReviewFolder(client, account.review_folder)
                 folder.ensure()
             except AccountError as exc:

@@ -17,10 +17,9 @@ from collections.abc import Callable
 import imapclient
 from imapclient.exceptions import IMAPClientError
 
-from followthrough.config.credentials import get_password
 from followthrough.config.model import Account
 from followthrough.errors import AccountError, LoginRefusedError
-from followthrough.mail.imap_source import connect
+from followthrough.mail.login import log_in
 from followthrough.service.backoff import Backoff
 
 log = logging.getLogger("followthrough.idle")
@@ -42,7 +41,7 @@ class IdleWatcher(threading.Thread):
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
-                client = connect(self.account, get_password(self.account))
+                client = log_in(self.account)
             except AccountError as exc:
                 delay = self.backoff.failed(auth=isinstance(exc, LoginRefusedError))
                 log.warning("%s; IDLE retries in %.0f s", exc, delay)

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from imapclient.exceptions import IMAPClientError
 
-from followthrough.config.credentials import get_password
 from followthrough.config.model import Account, Config
 from followthrough.errors import AccountError, AnalysisWorkerError, LoginRefusedError
 from followthrough.extraction.analysis import BatchAnalyser
 from followthrough.mail.folders import FolderChoiceError
-from followthrough.mail.imap_source import ImapSource, connect
+from followthrough.mail.imap_source import ImapSource
+from followthrough.mail.login import log_in
 from followthrough.progress import ProgressSink
 from followthrough.state.history import History
 from followthrough.sync.engine import AccountReport, sync_account
@@ -32,9 +32,7 @@ class AccountOutcome:
 def sync_one(account: Account, history: History, analyser: BatchAnalyser | None,
              progress: ProgressSink | None,
              should_stop: Callable[[], bool] | None = None) -> AccountReport:
-    password = get_password(account)
-    source = ImapSource(connect(account, password))
-    del password
+    source = ImapSource(log_in(account))
     try:
         return sync_account(account, source, history, analyser=analyser, progress=progress,
                             should_stop=should_stop)
