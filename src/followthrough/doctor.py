@@ -6,26 +6,19 @@ import contextlib
 import socket
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from imapclient.exceptions import IMAPClientError
 
 from followthrough.config.credentials import get_password
 from followthrough.config.model import Account, Config, load_config
+from followthrough.doctor_check import Check
 from followthrough.errors import ConfigError, FollowthroughError, StateError
 from followthrough.mail.folders import FolderChoiceError, choose_folders
 from followthrough.mail.imap_source import ImapSource, connect, tls_context
+from followthrough.oauth2_doctor import check_oauth2_account
 
 WANTED_CAPABILITIES = ("IDLE", "CONDSTORE", "SPECIAL-USE", "UIDPLUS")
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
 
 
 def check_config(path: Path) -> tuple[list[Check], Config | None]:
@@ -87,6 +80,9 @@ def _network_checks(account: Account) -> Iterator[Check]:
 
 
 def check_account(account: Account) -> Iterator[Check]:
+    if account.oauth2 is not None:
+        yield from check_oauth2_account(account, _network_checks(account), _mailbox_checks)
+        return
     label = f"{account.name}: "
     try:
         password = get_password(account)

@@ -225,7 +225,7 @@ def test_doctor_on_a_good_and_a_broken_setup(tmp_path: Path, dovecot: Dovecot,
 
 def test_init_writes_a_private_valid_config(tmp_path: Path) -> None:
     target = tmp_path / "new" / "config.toml"
-    answers = "imap.example.com\n\n\nsam@example.com\n\nwork\n\nSam\n"
+    answers = "imap.example.com\n\n\nsam@example.com\n\n\nwork\n\nSam\n"
     done = cli(target, "init", stdin=answers)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600

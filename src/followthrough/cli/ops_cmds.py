@@ -15,6 +15,7 @@ from followthrough.cli.base import (
     print_json,
     resolved_config_path,
 )
+from followthrough.cli.oauth2_login import add_oauth2_options, oauth2_login
 from followthrough.cli.setup_wizard import ask_config
 from followthrough.config.credentials import KEYRING_SERVICE, KEYRING_TIMEOUT, call_keyring
 from followthrough.config.model import load_config
@@ -89,6 +90,8 @@ def _login(args: argparse.Namespace) -> int:
     if account is None:
         names = ", ".join(a.name for a in config.accounts)
         raise FollowthroughError(f"no account named {args.account!r} (the config has: {names})")
+    if account.oauth2 is not None:
+        return oauth2_login(account, args)
     if account.password_command:
         print(f"note: account {account.name!r} has password_command, which is used before "
               "the keyring", file=sys.stderr)
@@ -127,9 +130,10 @@ def _init(args: argparse.Namespace) -> int:
     temporary.replace(path)
     print(f"wrote {path}")
     config = load_config(path)
-    if sys.stdin.isatty() and _ask("Store the password in the keyring now? [Y/n] ").lower() \
+    if sys.stdin.isatty() and _ask("Sign in / store the password now? [Y/n] ").lower() \
             in ("", "y", "yes"):
-        login = argparse.Namespace(**{**vars(args), "account": config.accounts[0].name})
+        login = argparse.Namespace(**{"flow": None, "no_browser": False, "port": 0, **vars(args),
+                                      "account": config.accounts[0].name})
         return _login(login)
     print(f"next: followthrough login {config.accounts[0].name}, then followthrough doctor")
     return 0
@@ -163,11 +167,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "quarantined messages, pending drafts; and the next drafting time.")
     add_json_flag(status)
     login = add_command(
-        subparsers, "login", _login, "verify a password and store it in the keyring",
-        "Ask for the account's password (without echo; from standard input when it is not "
-        "a terminal), log in to verify it, and store it in the OS keyring (service "
-        "'followthrough', user = the account name).")
+        subparsers, "login", _login, "verify a password, or sign in with OAuth2, and store it",
+        "Password accounts: ask for the password (without echo; from standard input when it "
+        "is not a terminal), log in to verify it, and store it in the OS keyring (service "
+        "'followthrough', user = the account name). OAuth2 accounts with oauth2_provider: "
+        "sign in (a code to enter on any device, or a browser on this machine), check the "
+        "token with the server, and store the refresh token in the keyring (service "
+        "'followthrough-oauth2') or with oauth2_refresh_token_save_command. Accounts with "
+        "oauth2_token_command: check its token with the server.")
     login.add_argument("account", help="the account's name in the config")
+    add_oauth2_options(login)
     init = add_command(
         subparsers, "init", _init, "write a config by answering a few questions",
         "Ask for server, user name and addresses, write a valid config file (0600) where "

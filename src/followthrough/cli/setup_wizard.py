@@ -12,6 +12,33 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a valid TOML basic string
 
 
+SIGN_INS = ("password", "microsoft", "google", "command")
+Ask = Callable[..., str]
+
+
+def _guess_sign_in(host: str) -> str:
+    host = host.lower()
+    if host.endswith(("office365.com", "outlook.com")):
+        return "microsoft"
+    if host.endswith(("gmail.com", "googlemail.com")):
+        return "google"
+    return "password"
+
+
+def _ask_oauth2(ask: Ask, sign_in: str) -> list[str]:
+    """The account's OAuth2 lines (README: "OAuth2" explains the client ID)."""
+    if sign_in == "password":
+        return []
+    if sign_in == "command":
+        command = ask("Command that prints an access token (e.g. oama access me@example.com)")
+        return [f"oauth2_token_command = {_quoted(command)}"]
+    lines = [f"oauth2_provider = {_quoted(sign_in)}",
+             f"oauth2_client_id = {_quoted(ask('Your app registration client ID'))}"]
+    if sign_in == "google":
+        lines.append(f"oauth2_client_secret = {_quoted(ask('Its client secret'))}")
+    return lines
+
+
 def ask_config(input_line: Callable[[str], str]) -> str:
     """Ask each question until the answer is usable; return the TOML text."""
 
@@ -35,6 +62,10 @@ def ask_config(input_line: Callable[[str], str]) -> str:
     port = ask("Port", "993" if security == "tls" else "143",
                lambda p: None if p.isdigit() and 0 < int(p) < 65536 else "a port number")
     username = ask("User name")
+    sign_in = ask("Sign in with: password, microsoft, google, or command (a helper that "
+                  "prints an OAuth2 token)", _guess_sign_in(host),
+                  lambda a: None if a in SIGN_INS else "answer " + ", ".join(SIGN_INS))
+    oauth2 = _ask_oauth2(ask, sign_in)
     addresses = ask("Your email addresses (comma-separated)",
                     username if normalize(username) else "", address_list)
     name = ask("A short name for this account", "mail",
@@ -54,6 +85,7 @@ def ask_config(input_line: Callable[[str], str]) -> str:
         f"username = {_quoted(username)}",
         f"addresses = [{', '.join(_quoted(a) for a in listed)}]",
         f"review_folder = {_quoted(review)}",
+        *oauth2,
         "",
         "[draft]",
         f"signature = {_quoted(signature)}",
