@@ -75,6 +75,14 @@ class Provider:
         self.dovecot.withdraw_oauth2_key(self.key_id)
         self.new_key()
 
+    def refresh_token(self) -> str:
+        """A refresh token, as if the user had signed in earlier."""
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._refresh_tokens.add(token)
+        self.issued.append(token)
+        return token
+
     def access_token(self, lifetime: int | None = None, user: str | None = None) -> str:
         now = int(time.time())
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": self.key_id}).encode())

@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "followthrough"
 # The pure core: no network, no database, no NLP, no command line, however indirectly.
 PURE_CORE = (
     "followthrough.config.model",
+    "followthrough.config.oauth2_settings",
     "followthrough.config.reader",
     "followthrough.config.durations",
     "followthrough.sync.plan",
@@ -50,6 +51,9 @@ FORBIDDEN = {
     "followthrough.checkins": ("followthrough.service", "followthrough.cli",
                                "followthrough.sync", "spacy"),
     "followthrough.service": ("followthrough.cli",),
+    "followthrough.oauth2": ("followthrough.mail", "followthrough.sync", "followthrough.state",
+                             "followthrough.extraction", "followthrough.checkins",
+                             "followthrough.service", "followthrough.cli", "imapclient"),
 }
 
 

@@ -85,7 +85,7 @@ def test_browser_login_with_pkce_and_headless_token_store(tmp_path: Path, oauth_
     login = start_login(config, "--no-browser", env={})
     found, shown = read_until(login, r"^\s+(http://127\.0\.0\.1:\d+/authorize\?\S+)$")
     assert "code_challenge_method=S256" in found.group(1)
-    with urllib.request.urlopen(found.group(1), timeout=30) as page:  # the user's browser
+    with urllib.request.urlopen(found.group(1), timeout=30) as page:  # noqa: S310 (the user's browser, on loopback)
         assert b"signed in" in page.read()
     out, err = login.communicate(timeout=60)
     assert login.returncode == 0, shown + err
@@ -107,7 +107,7 @@ def test_login_refuses_a_token_the_server_does_not_take(tmp_path: Path, oauth_do
     login = start_login(config, "--device", env={})
     found, _ = read_until(login, r"enter the code (\w+)")
     provider.approve(found.group(1))
-    out, err = login.communicate(timeout=60)
+    _, err = login.communicate(timeout=60)
     assert login.returncode == 1
     assert "refused the token" in err and "Traceback" not in err
     assert not store.exists()  # nothing kept that does not work
