@@ -178,6 +178,7 @@ class Daemon:
                         self.config.state_dir)
             fresh = replace(fresh, state_dir=self.config.state_dir)
         self._stop_watchers()
+        self.health.clear()  # a fixed password or a new sign-in is tried at once
         self.config = fresh
         self._schedule()
         self._start_watchers()
