@@ -357,9 +357,9 @@ def agreement(labels_paths: list[Path]) -> None:
                 row[2] += matched
                 row[3] += bool(a) == bool(b)
                 row[4] += 1
-    for kind, (a, b, matched, agree, messages) in tally.items():
-        f1 = 2 * matched / (a + b) if a + b else 1.0
-        print(f"{kind:10} {messages} messages: items {a}/{b}, matched {matched}, "
+    for kind, (items_a, items_b, matched, agree, messages) in tally.items():
+        f1 = 2 * matched / (items_a + items_b) if items_a + items_b else 1.0
+        print(f"{kind:10} {messages} messages: items {items_a}/{items_b}, matched {matched}, "
               f"item F1 {f1:.2f}, message agreement {agree / max(messages, 1):.2f}")
 
 
