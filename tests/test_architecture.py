@@ -23,11 +23,14 @@ PURE_CORE = (
     "followthrough.checkins.planning",
     "followthrough.checkins.draft_text",
     "followthrough.checkins.draft_message",
+    "followthrough.checkins.flowed",
+    "followthrough.checkins.draft_changes",
 )
 EDGE_LIBRARIES = ("imapclient", "sqlite3", "spacy", "mailparser", "keyring", "socket", "ssl")
 EDGE_MODULES = ("followthrough.cli", "followthrough.state", "followthrough.service",
                 "followthrough.mail.imap_source", "followthrough.service.idle_watch",
-                "followthrough.checkins.review_folder", "followthrough.checkins.drafting")
+                "followthrough.checkins.review_folder", "followthrough.checkins.drafting",
+                "followthrough.checkins.follow_up")
 
 # What each part may not import (prefixes of module names).
 FORBIDDEN = {
@@ -45,7 +48,8 @@ FORBIDDEN = {
     "followthrough.state": ("followthrough.service", "followthrough.cli",
                             "followthrough.sync.engine", "followthrough.sync.service",
                             "followthrough.mail.imap_source", "followthrough.checkins.drafting",
-                            "followthrough.checkins.review_folder", "spacy", "imapclient"),
+                            "followthrough.checkins.review_folder",
+                            "followthrough.checkins.follow_up", "spacy", "imapclient"),
     "followthrough.sync": ("followthrough.service", "followthrough.cli",
                            "followthrough.checkins", "spacy"),
     "followthrough.checkins": ("followthrough.service", "followthrough.cli",

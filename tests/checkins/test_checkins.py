@@ -273,13 +273,14 @@ def test_hostile_names_and_subjects_cannot_add_headers() -> None:
 
 
 def test_reply_headers_and_id() -> None:
-    raw = build_draft(checkin_id="abc123", from_address="me@example.com",
+    raw = build_draft(checkin_id="0123456789abcdef0123456789abcdef",
+                      from_address="me@example.com",
                       to_address="ann@example.com", to_name="Ann Lée", subject="Re: Plan",
                       body="Hello\n", when=NOW, in_reply_to="<p2@x>", references=["<p1@x>"])
     message = email.message_from_bytes(raw, policy=default_policy)
     assert message["In-Reply-To"] == "<p2@x>" and message["References"] == "<p1@x> <p2@x>"
-    assert message["X-Followthrough-Id"] == "abc123"
-    assert message["Message-ID"] == "<followthrough.abc123@example.com>"
+    assert "X-Followthrough-Id" not in message  # nothing of the tool reaches the contact
+    assert message["Message-ID"] == "<01234567-89ab-cdef-0123-456789abcdef@example.com>"
     assert str(message["To"]) == "Ann Lée <ann@example.com>"
     assert b"=?utf-8?" in raw  # non-ASCII name encoded, not raw 8-bit
     assert reply_subject("RE: Fwd: Plan") == "Re: Plan"

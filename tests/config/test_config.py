@@ -44,7 +44,7 @@ def test_example_config_is_valid_and_complete() -> None:
     assert account.port == 993 and account.security == "tls"
     assert account.addresses == ("me@example.com", "me@old.example.com")
     assert account.folders == ("INBOX", "Sent")
-    assert account.review_folder == "Follow-ups"
+    assert account.review_folder is None  # the user's own Drafts folder
     assert config.schedule.drafts_at == time(8, 30)
     assert config.schedule.sync_every == timedelta(minutes=5)
     assert config.cadence.default == timedelta(days=30)
@@ -60,7 +60,7 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
     account = config.accounts[0]
     assert account.addresses == ("me@example.com",)
     assert account.folders is None
-    assert account.review_folder == "Follow-ups"
+    assert account.review_folder is None
     assert config.cadence.track == "two-way"
     assert config.cadence.max_drafts_per_day == 5
 
@@ -163,7 +163,8 @@ def test_missing_ca_file(tmp_path: Path) -> None:
 
 
 def test_review_folder_must_not_be_read(tmp_path: Path) -> None:
-    (message,) = problems(tmp_path, MINIMAL + 'folders = ["INBOX", "Follow-ups"]\n')
+    (message,) = problems(tmp_path, MINIMAL + 'folders = ["INBOX", "Follow-ups"]\n'
+                          'review_folder = "Follow-ups"\n')
     assert "account[1].review_folder" in message
 
 

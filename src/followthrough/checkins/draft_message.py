@@ -3,11 +3,16 @@
 Display names, subjects and message ids come from mail other people wrote: CR, LF, NUL and
 bidi controls are removed and values are encoded by the email package, so no header can be
 injected (Python 3.11 does not guard reused parsed header objects; we never reuse them).
+
+Nothing in the message names the tool: no custom header (clients drop them on send anyway,
+and the contact would see them), and a Message-ID like any client's. followthrough knows
+its drafts by the Message-IDs it recorded. The text is UTF-8 ``format=flowed``.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from email.headerregistry import Address
@@ -15,9 +20,10 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from followthrough.checkins.flowed import to_flowed
 from followthrough.mail.addresses import clean_text, normalize
 
-ID_HEADER = "X-Followthrough-Id"
+ID_HEADER = "X-Followthrough-Id"  # written by earlier versions; still recognised in Sent
 _MESSAGE_ID = re.compile(r"^<[!-;=?-~]{1,250}>$")  # printable ASCII, no "<", ">" or space
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fw|fwd)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
@@ -34,9 +40,21 @@ def reply_subject(subject: str) -> str:
     return f"Re: {base}" if base else ""
 
 
+def _ascii_domain(domain: str) -> str:
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "localhost"
+
+
 def draft_message_id(checkin_id: str, from_address: str) -> str:
-    domain = from_address.partition("@")[2] or "followthrough.invalid"
-    return f"<followthrough.{checkin_id}@{domain}>"
+    """A Message-ID shaped like a mail client's (``<uuid@domain>``), derived from the
+    draft's id so a planned draft always carries the same one; IDN domains as IDNA."""
+    try:
+        token = str(uuid.UUID(checkin_id))
+    except ValueError:
+        token = re.sub(r"[^0-9A-Za-z.-]", "", checkin_id)[:64] or "draft"
+    return f"<{token}@{_ascii_domain(from_address.partition('@')[2]) or 'localhost'}>"
 
 
 def build_draft(*, checkin_id: str, from_address: str, to_address: str, to_name: str,
@@ -61,8 +79,9 @@ def build_draft(*, checkin_id: str, from_address: str, to_address: str, to_name:
         if parent not in chain:
             chain.append(parent)
         message["References"] = " ".join(chain)
-    message[ID_HEADER] = checkin_id
-    message.set_content(clean_body(body), charset="utf-8")
+    text = to_flowed(clean_body(body))
+    message.set_content(text, charset="utf-8", params={"format": "flowed"},
+                        cte="7bit" if text.isascii() else "quoted-printable")
     return message.as_bytes()
 
 

@@ -1,4 +1,5 @@
-"""Deciding, writing and following up drafts: the check-in cycle after a sync.
+"""Deciding and writing drafts: the check-in cycle after a sync (following them up is
+``follow_up``).
 
 Writing is crash-safe: a draft is first recorded as planned (with its exact bytes), then
 looked up in the review folder and APPENDed only if absent, then recorded as pending. A
@@ -13,8 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from followthrough.checkins.draft_message import build_draft, draft_message_id, reply_subject
+from followthrough.checkins.draft_message import (
+    build_draft,
+    draft_message_id,
+    reply_subject,
+    safe_message_id,
+)
 from followthrough.checkins.draft_text import DEFAULT_TEMPLATE, compose_body
+from followthrough.checkins.follow_up import FollowUpReport, place
 from followthrough.checkins.planning import CheckIn, ContactFacts, Verdict, decide, plan_day
 from followthrough.checkins.review_folder import ReviewFolder
 from followthrough.config.model import Account, Config
@@ -24,13 +31,6 @@ from followthrough.state.checkin_store import CheckinStore, DraftRecord, by_addr
 
 log = logging.getLogger("followthrough.drafts")
 FRESH_SUBJECT = "Catching up"
-
-
-@dataclass
-class FollowUpReport:
-    recovered: int = 0
-    sent: int = 0
-    dismissed: int = 0
 
 
 @dataclass
@@ -74,54 +74,20 @@ def make_draft(config: Config, account: Account, checkin: CheckIn, now: datetime
     draft_id = draft_id or uuid.uuid4().hex
     thread = checkin.thread
     subject = reply_subject(thread.subject) if thread and thread.subject else ""
+    parent = safe_message_id(thread.message_id) if thread and subject else None
     body = compose_body(checkin, config.draft.signature, now.astimezone().date().isoformat(),
                         _template(config))
     raw = build_draft(checkin_id=draft_id, from_address=account.main_address,
                       to_address=checkin.address, to_name=checkin.name,
                       subject=subject or FRESH_SUBJECT, body=body, when=now,
-                      in_reply_to=thread.message_id if thread and subject else None,
+                      in_reply_to=parent,
                       references=thread.references if thread and subject else ())
     return DraftRecord(draft_id, account.name, checkin.address, checkin.name, checkin.reason,
                        subject or FRESH_SUBJECT, draft_message_id(draft_id,
                                                                   account.main_address),
                        thread.thread_key if thread else None,
-                       tuple(i.id for i in checkin.items), raw, "planned", now, None)
-
-
-def place(folder: ReviewFolder, store: CheckinStore, draft: DraftRecord) -> None:
-    """APPEND a planned draft unless it is already there, then record it as pending."""
-    if folder.contains(draft.id):
-        log.info("draft %s for %s was already in %s; recording it", draft.id, draft.address,
-                 folder.name)
-    else:
-        folder.append(draft.raw, draft.created)
-        durable_step(f"APPEND draft {draft.id}")
-    store.set_state(draft.id, "pending")
-    durable_step(f"draft {draft.id} recorded")
-
-
-def follow_up(store: CheckinStore, folder: ReviewFolder, account: str,
-              now: datetime) -> FollowUpReport:
-    """Finish drafts a crash left planned; learn which pending ones were sent or dismissed."""
-    report = FollowUpReport()
-    for draft in store.drafts(["planned"], account, with_raw=True):
-        place(folder, store, draft)
-        report.recovered += 1
-    listing = folder.listing()
-    for draft in store.drafts(["pending"], account):
-        if store.sent_evidence(draft):
-            state = "sent"
-        elif draft.id in listing.ids or draft.address in listing.recipients:
-            continue  # still waiting for review (perhaps edited)
-        elif store.wrote_since(draft.address, draft.created):
-            state = "sent"
-        else:
-            state = "dismissed"
-        store.set_state(draft.id, state, now)
-        durable_step(f"draft {draft.id} {state}")
-        log.info("draft for %s was %s", draft.address, state)
-        setattr(report, state, getattr(report, state) + 1)
-    return report
+                       tuple(i.id for i in checkin.items), raw, "planned", now, None,
+                       parent=parent)
 
 
 def write_drafts(config: Config, store: CheckinStore, checkins: Sequence[CheckIn],

@@ -218,7 +218,7 @@ def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem
         reasons["nudge"] = thread.my_last_unanswered + config.cadence.nudge_after
 
     next_due = min([cadence_due, *reasons.values()])
-    waiting = [d for d in drafts if d.state in ("planned", "pending")]
+    waiting = [d for d in drafts if d.state in ("planned", "pending", "edited")]
     if waiting:
         return Verdict(contact.address, True, cadence, last, next_due,
                        "a draft for this contact is already waiting in the review folder")

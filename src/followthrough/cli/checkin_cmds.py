@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 from datetime import UTC, datetime
-from email import message_from_bytes
-from email.policy import default as default_policy
 
+from followthrough.checkins.draft_changes import summary
 from followthrough.checkins.drafting import evaluate, own_addresses
 from followthrough.checkins.planning import Verdict, cadence_for
+from followthrough.checkins.review_folder import plain_text
 from followthrough.cli.base import (
     add_command,
     add_json_flag,
@@ -25,7 +25,7 @@ from followthrough.mail.addresses import normalize
 from followthrough.progress import Progress
 from followthrough.service.cycle import run_cycle
 from followthrough.service.daemon import Daemon
-from followthrough.state.checkin_store import CheckinStore
+from followthrough.state.checkin_store import WAITING_STATES, CheckinStore
 from followthrough.state.store import Store
 
 log = logging.getLogger("followthrough")
@@ -60,7 +60,8 @@ def _cycle(config: Config, store: Store, analyser: ProcessAnalyser, now: datetim
         print_json({
             "accounts": [{"account": o.account, "error": o.error,
                           "new": o.report.new if o.report else 0} for o in outcomes],
-            "sent": report.follow_up.sent, "dismissed": report.follow_up.dismissed,
+            "sent": report.follow_up.sent, "edited": report.follow_up.edited,
+            "dismissed": report.follow_up.dismissed,
             "recovered": report.follow_up.recovered, "note": report.note,
             "drafts": [{"address": d.address, "subject": d.subject, "reason": d.reason,
                         "message_id": d.message_id} for d in report.written]})
@@ -159,20 +160,26 @@ def _explain(args: argparse.Namespace) -> int:
 def _drafts(args: argparse.Namespace) -> int:
     config = load(args)
     with Store.open(config.state_dir, write=False) as store:
-        drafts = CheckinStore(store).drafts(with_raw=args.show)
+        checkins = CheckinStore(store)
+        drafts = checkins.drafts(with_raw=args.show)
+        changes = {d.id: checkins.changes(d.id, "sent" if d.state == "sent" else "edited")
+                   for d in drafts if d.state in ("edited", "sent")}
     if args.json:
         print_json([{"address": d.address, "subject": d.subject, "message_id": d.message_id,
+                     "current_message_id": d.current_message_id or d.message_id,
                      "state": "pending" if d.state == "planned" else d.state,
                      "reason": d.reason, "created": _when(d.created),
-                     "account": d.account} for d in drafts])
+                     "account": d.account,
+                     "changes": summary(changes[d.id]) if d.id in changes else None}
+                    for d in drafts])
         return 0
     for draft in drafts:
         print(f"{draft.created.astimezone():%Y-%m-%d}  {draft.state:9}  {draft.address:32} "
               f"{draft.subject}")
-        if args.show and draft.state in ("planned", "pending"):
-            body = message_from_bytes(draft.raw, policy=default_policy).get_body()
-            text = body.get_content() if body is not None else ""
-            print("    " + "\n    ".join(str(text).rstrip().splitlines()) + "\n")
+        if args.show and draft.state in WAITING_STATES:
+            text = draft.current_text if draft.current_text is not None else (
+                plain_text(draft.raw))
+            print("    " + "\n    ".join(text.rstrip().splitlines()) + "\n")
     if not drafts:
         print("no drafts yet")
     return 0
@@ -229,9 +236,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     drafts = add_command(
         subparsers, "drafts", _drafts, "the drafts written so far",
-        "List the drafts followthrough wrote: pending (in the review folder), "
-        "sent, or dismissed.")
-    drafts.add_argument("--show", action="store_true", help="print pending drafts' text")
+        "List the drafts followthrough wrote: pending (in the review folder), edited "
+        "(you saved your own version), sent, or dismissed; with --json, how many "
+        "paragraphs you kept, rewrote, deleted or added.")
+    drafts.add_argument("--show", action="store_true",
+                        help="print the text of drafts still waiting (your edited version "
+                             "once you saved one)")
     add_json_flag(drafts)
 
     snooze = add_command(

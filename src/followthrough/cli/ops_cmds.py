@@ -41,7 +41,7 @@ def _status(args: argparse.Namespace) -> int:
         with Store.open(config.state_dir, write=False) as store:
             history = History(store)
             states = history.account_states()
-            drafts = CheckinStore(store).drafts(["planned", "pending"])
+            drafts = CheckinStore(store).drafts(["planned", "pending", "edited"])
             accounts = []
             for account in config.accounts:
                 row = states.get(account.name)

@@ -29,7 +29,7 @@ class Account:
     host: str
     username: str
     addresses: tuple[str, ...]
-    review_folder: str
+    review_folder: str | None  # None: the user's own Drafts folder (found on the server)
     port: int = 993
     security: str = "tls"
     password_command: str | None = None
@@ -143,7 +143,7 @@ def _read_account(reader: TableReader, base: Path) -> Account | None:
     folders = reader.string_list("folders") if reader.has("folders") else None
     if folders is not None and not folders and reader.has("folders"):
         reader.problem("folders", "is an empty list", 'folder names, e.g. ["INBOX", "Sent"]')
-    review_folder = reader.string("review_folder", "Follow-ups") or "Follow-ups"
+    review_folder = reader.string("review_folder") or None
     timeout = reader.duration("timeout", timedelta(minutes=2),
                               minimum=timedelta(seconds=1)) or timedelta(minutes=2)
     if folders and review_folder in folders:

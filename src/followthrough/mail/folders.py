@@ -8,6 +8,9 @@ from dataclasses import dataclass
 SENT_FALLBACKS = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
                   "INBOX.Sent", "INBOX/Sent")
 NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\noselect", "\\nonexistent"}
+DEFAULT_DRAFTS = "Drafts"  # created when the server has no Drafts folder at all
+DRAFTS_FALLBACKS = ("Drafts", "INBOX.Drafts", "INBOX/Drafts", "[Gmail]/Drafts", "Draft",
+                    "Draft Messages")
 NEVER_READ_NAMES = {"trash", "junk", "spam", "drafts", "deleted items", "deleted messages",
                     "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts", "[gmail]/all mail"}
 
@@ -22,8 +25,18 @@ class FolderChoiceError(ValueError):
     """A configured folder does not exist or must not be read."""
 
 
-def _excluded(info: FolderInfo, review_folder: str) -> str | None:
-    if info.name == review_folder:
+def drafts_folder(listing: Sequence[FolderInfo]) -> str | None:
+    """The user's own Drafts folder: the one marked \\Drafts (RFC 6154), else the usual
+    names; None when the server has none (followthrough then creates "Drafts")."""
+    marked = [f.name for f in listing if "\\drafts" in f.flags]
+    if marked:
+        return marked[0]
+    lower = {f.name.lower(): f.name for f in listing if "\\noselect" not in f.flags}
+    return next((lower[n.lower()] for n in DRAFTS_FALLBACKS if n.lower() in lower), None)
+
+
+def _excluded(info: FolderInfo, review_folder: str | None) -> str | None:
+    if review_folder is not None and info.name == review_folder:
         return "it is the review folder"
     if info.flags & NEVER_READ_FLAGS:
         return "it is a " + "/".join(sorted(info.flags & NEVER_READ_FLAGS)) + " folder"
@@ -33,7 +46,7 @@ def _excluded(info: FolderInfo, review_folder: str) -> str | None:
 
 
 def choose_folders(listing: Sequence[FolderInfo], configured: Sequence[str] | None,
-                   review_folder: str) -> list[str]:
+                   review_folder: str | None) -> list[str]:
     """The folders to read: ``configured``, else INBOX plus the Sent folder."""
     by_name = {f.name: f for f in listing}
     if configured is not None:

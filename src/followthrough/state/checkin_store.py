@@ -7,8 +7,9 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from followthrough.checkins.draft_changes import LineChange
 from followthrough.checkins.planning import (
     ContactFacts,
     DraftFacts,
@@ -20,6 +21,9 @@ from followthrough.mail.addresses import OwnAddresses
 from followthrough.state.history import History
 from followthrough.state.store import Store
 
+DRAFT_STATES = ("planned", "pending", "edited", "sent", "dismissed")
+WAITING_STATES = ("planned", "pending", "edited")  # still in the user's hands
+SENT_CLOCK_SKEW = timedelta(minutes=10)  # a client's Date header may run a little behind
 MAX_RECIPIENTS_FOR_ITEMS = 4  # a promise in a mail to thirty people is nobody's in particular
 
 
@@ -49,10 +53,29 @@ class DraftRecord:
     state: str
     created: datetime
     resolved: datetime | None
+    parent: str | None = None  # the message it replies to
+    current_message_id: str | None = None  # the user's edited copy, once there is one
+    current_text: str | None = None  # that copy's text
+    missing_since: datetime | None = None  # gone from the folders, not yet known as sent
+
+    @property
+    def message_ids(self) -> set[str]:
+        """Every Message-ID this draft has had in the user's mailbox."""
+        return {m for m in (self.message_id, self.current_message_id) if m}
 
     def facts(self) -> DraftFacts:
         return DraftFacts(self.address, self.state, self.reason, self.created, self.resolved,
                           self.thread_key)
+
+
+@dataclass(frozen=True)
+class SentCopy:
+    """Where the sent version of a draft is stored in the mailbox."""
+
+    folder: str
+    uid: int
+    uidvalidity: int
+    date: datetime | None
 
 
 def _draft(row: sqlite3.Row) -> DraftRecord:
@@ -60,7 +83,8 @@ def _draft(row: sqlite3.Row) -> DraftRecord:
                        row["reason"], row["subject"], row["message_id"], row["thread_key"],
                        tuple(json.loads(row["items"])), bytes(row["raw"]), row["state"],
                        parse_time(row["created"]) or datetime.now(UTC),
-                       parse_time(row["resolved"]))
+                       parse_time(row["resolved"]), row["parent"], row["current_message_id"],
+                       row["current_text"], parse_time(row["missing_since"]))
 
 
 class CheckinStore:
@@ -154,13 +178,14 @@ class CheckinStore:
                              (address, until.astimezone(UTC).isoformat(timespec="seconds")))
 
     # ---- drafts
-    def drafts(self, states: Iterable[str] = ("planned", "pending", "sent", "dismissed"),
+    def drafts(self, states: Iterable[str] = DRAFT_STATES,
                account: str | None = None, with_raw: bool = False) -> list[DraftRecord]:
         """Drafts in these states; their bytes only when asked for (they are only needed
         to APPEND a planned draft or to show one, and the table only grows)."""
         rows = self.conn.execute(
             "SELECT id, account, address, name, reason, subject, message_id, thread_key, "
-            "items, CASE WHEN ?1 THEN raw ELSE x'' END AS raw, state, created, resolved "
+            "items, CASE WHEN ?1 THEN raw ELSE x'' END AS raw, state, created, resolved, "
+            "parent, current_message_id, current_text, missing_since "
             "FROM draft WHERE state IN (SELECT value FROM json_each(?2)) "
             "AND (?3 IS NULL OR account = ?3) ORDER BY created, id",
             (with_raw, json.dumps(list(states)), account))
@@ -170,38 +195,84 @@ class CheckinStore:
         with self.store.atomic() as conn:
             conn.execute(
                 "INSERT INTO draft (id, account, address, name, reason, subject, message_id, "
-                "thread_key, items, raw, state, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
+                "thread_key, items, raw, state, created, parent) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)",
                 (record.id, record.account, record.address, record.name, record.reason,
                  record.subject, record.message_id, record.thread_key,
-                 json.dumps(list(record.items)), record.raw,
-                 record.created.astimezone(UTC).isoformat(timespec="seconds")))
+                 json.dumps(list(record.items)), record.raw, _iso(record.created),
+                 record.parent))
 
     def set_state(self, draft_id: str, state: str, when: datetime | None = None) -> None:
         with self.store.atomic() as conn:
-            conn.execute("UPDATE draft SET state = ?, resolved = ? WHERE id = ?",
-                         (state, when.astimezone(UTC).isoformat(timespec="seconds")
-                          if when else None, draft_id))
+            conn.execute("UPDATE draft SET state = ?, resolved = ?, missing_since = NULL "
+                         "WHERE id = ?", (state, _iso(when) if when else None, draft_id))
 
-    def sent_evidence(self, draft: DraftRecord) -> bool:
-        """Whether synced Sent mail shows this draft was sent (by its ids)."""
+    def set_edited(self, draft_id: str, message_id: str, text: str,
+                   changes: Sequence[LineChange]) -> None:
+        """The user's saved copy now stands for the draft (same transaction: its changes)."""
+        with self.store.atomic() as conn:
+            conn.execute("UPDATE draft SET state = 'edited', current_message_id = ?, "
+                         "current_text = ?, missing_since = NULL WHERE id = ?",
+                         (message_id, text, draft_id))
+            _store_changes(conn, draft_id, "edited", changes)
+
+    def set_sent(self, draft_id: str, when: datetime, changes: Sequence[LineChange]) -> None:
+        with self.store.atomic() as conn:
+            conn.execute("UPDATE draft SET state = 'sent', resolved = ?, missing_since = NULL "
+                         "WHERE id = ?", (_iso(when), draft_id))
+            _store_changes(conn, draft_id, "sent", changes)
+
+    def set_missing(self, draft_id: str, since: datetime | None) -> None:
+        with self.store.atomic() as conn:
+            conn.execute("UPDATE draft SET missing_since = ? WHERE id = ?",
+                         (_iso(since) if since else None, draft_id))
+
+    def changes(self, draft_id: str, seen: str) -> list[LineChange]:
+        return [LineChange(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT kind, before, after FROM draft_change WHERE draft = ? AND seen = ? "
+            "ORDER BY position", (draft_id, seen))]
+
+    def sent_copy(self, draft: DraftRecord, any_mail: bool = False) -> SentCopy | None:
+        """The user's sent message that was this draft, from synced mail: one carrying one
+        of its Message-IDs (or an earlier version's id header), else one to the contact,
+        written after the draft, replying to the same parent (a draft starting a thread:
+        with the same subject). With ``any_mail``: any mail to them after the draft."""
         row = self.conn.execute(
-            "SELECT 1 FROM message WHERE direction = 'out' AND (followthrough_id = ? OR "
-            "message_id = ?) LIMIT 1", (draft.id, draft.message_id)).fetchone()
-        return row is not None
-
-    def wrote_since(self, address: str, since: datetime) -> bool:
-        """Whether the user sent mail to ``address`` after ``since``."""
-        row = self.conn.execute("""
-            SELECT 1 FROM message m JOIN participant p ON p.message = m.id
-            WHERE m.direction = 'out' AND p.address = ? AND p.role IN ('to', 'cc')
-              AND m.date >= ? LIMIT 1""",
-            (address, since.astimezone(UTC).isoformat(timespec="seconds"))).fetchone()
-        return row is not None
+            "SELECT folder, uid, uidvalidity, date FROM message WHERE account = ? AND "
+            "direction = 'out' AND (followthrough_id = ? OR message_id IN "
+            "(SELECT value FROM json_each(?))) ORDER BY date LIMIT 1",
+            (draft.account, draft.id, json.dumps(sorted(draft.message_ids)))).fetchone()
+        if row is None:
+            row = self.conn.execute("""
+                SELECT m.folder, m.uid, m.uidvalidity, m.date
+                FROM message m JOIN participant p ON p.message = m.id
+                WHERE m.account = ?1 AND m.direction = 'out' AND p.address = ?2
+                  AND p.role IN ('to', 'cc') AND m.date >= ?3
+                  AND (?4 OR (?5 IS NOT NULL AND m.in_reply_to = ?5)
+                       OR (?5 IS NULL AND m.in_reply_to IS NULL AND m.subject = ?6))
+                ORDER BY m.date LIMIT 1""",
+                (draft.account, draft.address, _iso(draft.created - SENT_CLOCK_SKEW),
+                 any_mail, draft.parent, draft.subject)).fetchone()
+        if row is None:
+            return None
+        return SentCopy(row[0], int(row[1]), int(row[2]), parse_time(row[3]))
 
     def created_on(self, day: date) -> int:
         """Drafts created on ``day`` (local time): they count against the daily cap."""
         return sum(1 for d in self.drafts() if d.created.astimezone().date() == day)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _store_changes(conn: sqlite3.Connection, draft_id: str, seen: str,
+                   changes: Sequence[LineChange]) -> None:
+    conn.execute("DELETE FROM draft_change WHERE draft = ? AND seen = ?", (draft_id, seen))
+    conn.executemany(
+        "INSERT INTO draft_change (draft, seen, position, kind, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(draft_id, seen, n, c.kind, c.before, c.after) for n, c in enumerate(changes)])
 
 
 def by_address(drafts: Sequence[DraftRecord]) -> dict[str, list[DraftFacts]]:

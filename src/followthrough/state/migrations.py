@@ -117,6 +117,46 @@ MIGRATIONS: tuple[Migration, ...] = (
             last_error_at TEXT
         )""",
     )),
+    Migration(5, "drafts followed through mail clients: edited state, parent, changes", (
+        # SQLite cannot change a CHECK constraint: the table is rebuilt with every row kept.
+        """CREATE TABLE draft_new (
+            id TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            address TEXT NOT NULL,
+            name TEXT,
+            reason TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            thread_key TEXT,
+            items TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('planned', 'pending', 'edited', 'sent', 'dismissed')),
+            created TEXT NOT NULL,
+            resolved TEXT,
+            parent TEXT,
+            current_message_id TEXT,
+            current_text TEXT,
+            missing_since TEXT
+        )""",
+        """INSERT INTO draft_new (id, account, address, name, reason, subject, message_id,
+            thread_key, items, raw, state, created, resolved)
+           SELECT id, account, address, name, reason, subject, message_id, thread_key, items,
+            raw, state, created, resolved FROM draft""",
+        "DROP TABLE draft",
+        "ALTER TABLE draft_new RENAME TO draft",
+        "CREATE INDEX draft_by_address ON draft (address, state)",
+        """CREATE TABLE draft_change (
+            draft TEXT NOT NULL REFERENCES draft (id) ON DELETE CASCADE,
+            seen TEXT NOT NULL CHECK (seen IN ('edited', 'sent')),
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('kept', 'rewritten', 'deleted', 'added')),
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            PRIMARY KEY (draft, seen, position)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX message_by_in_reply_to ON message (account, in_reply_to)",
+    )),
 )
 
 
