@@ -104,7 +104,7 @@ def _saved(uid: int, *, to: str = "alice@example.com", in_reply_to: str | None =
            arrived: datetime | None = None) -> FolderDraft:
     return FolderDraft("Drafts", uid, f"<tb{uid}@example.com>", in_reply_to,
                        (in_reply_to,) if in_reply_to else (), frozenset({to}), subject, None,
-                       deleted, arrived or NOW)
+                       deleted, arrived or NOW, 100)
 
 
 def test_which_saved_copy_is_the_users_version() -> None:

@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from email.policy import default as default_policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,10 +72,10 @@ def review(dovecot: Dovecot, user: str) -> list[tuple[int, email.message.EmailMe
              data[uid][b"FLAGS"]) for uid in uids]
 
 
-def drafts(config: Config) -> list[dict[str, str]]:
+def drafts(config: Config) -> list[dict[str, Any]]:
     done = cli(config, "drafts", "--json")
     assert done.returncode == 0, done.stderr
-    result: list[dict[str, str]] = json.loads(done.stdout)
+    result: list[dict[str, Any]] = json.loads(done.stdout)
     return result
 
 

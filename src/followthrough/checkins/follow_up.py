@@ -102,11 +102,12 @@ class FollowUp:
         if copy is not None:
             self.sent(draft, copy)
             return
-        mine = [e for e in listing if e.message_id not in ours and e.legacy_id not in ours
-                and replaces(e, draft)]
+        mine = [e for e in listing if replaces(e, draft) and (
+            (e.message_id not in ours and e.legacy_id not in ours)  # a copy of the user's
+            or (e.message_id in draft.message_ids and not self.is_original(e, draft)))]
         latest = newest(mine)
         if latest is not None and latest.message_id:
-            if latest.message_id != draft.current_message_id:
+            if latest.location != draft.current_copy:
                 self.edited(draft, latest)
             elif draft.missing_since:
                 self.store.set_missing(draft.id, None)
@@ -128,12 +129,23 @@ class FollowUp:
             log.info("draft for %s was dismissed", draft.address)
             self.report.dismissed += 1
 
+    def is_original(self, entry: FolderDraft, draft: DraftRecord) -> bool:
+        """Whether a copy under our own Message-ID is the draft as we wrote it (a client
+        such as mutt re-saves an edited draft under the same Message-ID)."""
+        if entry.message_id != draft.message_id or entry.location == draft.current_copy:
+            return False
+        if entry.size == len(draft.raw):
+            return True
+        text = self.folder.text(entry.folder, entry.uid)  # a server counting size its own way
+        return text is None or all(c.kind == "kept" for c in compare(original_text(draft),
+                                                                       text))
+
     def edited(self, draft: DraftRecord, latest: FolderDraft) -> None:
         text = self.folder.text(latest.folder, latest.uid)
         if text is None or latest.message_id is None:
             return  # gone between listing and reading: the next run looks again
         changes = compare(original_text(draft), text)
-        self.store.set_edited(draft.id, latest.message_id, text, changes)
+        self.store.set_edited(draft.id, latest.message_id, text, latest.location, changes)
         durable_step(f"draft {draft.id} edited")
         log.info("draft for %s was edited in %s (%d of %d paragraphs changed)", draft.address,
                  latest.folder, sum(1 for c in changes if c.kind != "kept"), len(changes))

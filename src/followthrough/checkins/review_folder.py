@@ -46,6 +46,11 @@ class FolderDraft:
     legacy_id: str | None  # X-Followthrough-Id, written by earlier versions
     deleted: bool  # flagged \Deleted, not yet expunged: as good as gone
     arrived: datetime | None  # INTERNALDATE: when this copy was saved
+    size: int  # RFC822.SIZE: a copy re-saved under the same Message-ID differs in size
+
+    @property
+    def location(self) -> str:
+        return f"{self.folder}/{self.uid}"
 
 
 def _first_id(value: object) -> str | None:
@@ -62,6 +67,7 @@ def _entry(folder: str, uid: int, data: dict[bytes, object]) -> FolderDraft:
     flag_set = {bytes(f) for f in flags if isinstance(f, bytes)} if isinstance(
         flags, tuple | list) else set()
     arrived = data.get(b"INTERNALDATE")
+    size = data.get(b"RFC822.SIZE")
     return FolderDraft(
         folder=folder, uid=uid, message_id=_first_id(headers.get("Message-ID")),
         in_reply_to=_first_id(headers.get("In-Reply-To")),
@@ -70,7 +76,8 @@ def _entry(folder: str, uid: int, data: dict[bytes, object]) -> FolderDraft:
         subject=" ".join(str(headers.get("Subject") or "").split()),
         legacy_id=str(headers[ID_HEADER]).strip() if headers.get(ID_HEADER) else None,
         deleted=b"\\Deleted" in flag_set,
-        arrived=arrived if isinstance(arrived, datetime) else None)
+        arrived=arrived if isinstance(arrived, datetime) else None,
+        size=int(size) if isinstance(size, int) else -1)
 
 
 def plain_text(raw: bytes) -> str:
@@ -116,7 +123,8 @@ class ReviewFolder:
             self.client.select_folder(folder, readonly=True)
             uids = self.client.search(["ALL"])
             if uids:
-                fetched = self.client.fetch(uids, [_FIELDS, b"FLAGS", b"INTERNALDATE"])
+                fetched = self.client.fetch(uids, [_FIELDS, b"FLAGS", b"INTERNALDATE",
+                                                   b"RFC822.SIZE"])
                 found.extend(_entry(folder, uid, data) for uid, data in fetched.items())
         return found
 

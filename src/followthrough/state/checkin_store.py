@@ -56,6 +56,7 @@ class DraftRecord:
     parent: str | None = None  # the message it replies to
     current_message_id: str | None = None  # the user's edited copy, once there is one
     current_text: str | None = None  # that copy's text
+    current_copy: str | None = None  # where that copy is: "folder/uid"
     missing_since: datetime | None = None  # gone from the folders, not yet known as sent
 
     @property
@@ -84,7 +85,8 @@ def _draft(row: sqlite3.Row) -> DraftRecord:
                        tuple(json.loads(row["items"])), bytes(row["raw"]), row["state"],
                        parse_time(row["created"]) or datetime.now(UTC),
                        parse_time(row["resolved"]), row["parent"], row["current_message_id"],
-                       row["current_text"], parse_time(row["missing_since"]))
+                       row["current_text"], row["current_copy"],
+                       parse_time(row["missing_since"]))
 
 
 class CheckinStore:
@@ -185,7 +187,7 @@ class CheckinStore:
         rows = self.conn.execute(
             "SELECT id, account, address, name, reason, subject, message_id, thread_key, "
             "items, CASE WHEN ?1 THEN raw ELSE x'' END AS raw, state, created, resolved, "
-            "parent, current_message_id, current_text, missing_since "
+            "parent, current_message_id, current_text, current_copy, missing_since "
             "FROM draft WHERE state IN (SELECT value FROM json_each(?2)) "
             "AND (?3 IS NULL OR account = ?3) ORDER BY created, id",
             (with_raw, json.dumps(list(states)), account))
@@ -207,13 +209,13 @@ class CheckinStore:
             conn.execute("UPDATE draft SET state = ?, resolved = ?, missing_since = NULL "
                          "WHERE id = ?", (state, _iso(when) if when else None, draft_id))
 
-    def set_edited(self, draft_id: str, message_id: str, text: str,
+    def set_edited(self, draft_id: str, message_id: str, text: str, copy: str,
                    changes: Sequence[LineChange]) -> None:
         """The user's saved copy now stands for the draft (same transaction: its changes)."""
         with self.store.atomic() as conn:
             conn.execute("UPDATE draft SET state = 'edited', current_message_id = ?, "
-                         "current_text = ?, missing_since = NULL WHERE id = ?",
-                         (message_id, text, draft_id))
+                         "current_text = ?, current_copy = ?, missing_since = NULL "
+                         "WHERE id = ?", (message_id, text, copy, draft_id))
             _store_changes(conn, draft_id, "edited", changes)
 
     def set_sent(self, draft_id: str, when: datetime, changes: Sequence[LineChange]) -> None:

@@ -137,6 +137,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             parent TEXT,
             current_message_id TEXT,
             current_text TEXT,
+            current_copy TEXT,
             missing_since TEXT
         )""",
         """INSERT INTO draft_new (id, account, address, name, reason, subject, message_id,
