@@ -14,7 +14,13 @@ from followthrough.config.credentials import get_password
 from followthrough.config.model import Account, Config, load_config
 from followthrough.doctor_check import Check
 from followthrough.errors import ConfigError, FollowthroughError, StateError
-from followthrough.mail.folders import FolderChoiceError, choose_folders
+from followthrough.mail.folders import (
+    DEFAULT_DRAFTS,
+    FolderChoiceError,
+    FolderInfo,
+    choose_folders,
+    drafts_folder,
+)
 from followthrough.mail.imap_source import ImapSource, connect, tls_context
 from followthrough.oauth2_doctor import check_oauth2_account
 
@@ -129,10 +135,26 @@ def _mailbox_checks(account: Account, imap: ImapSource) -> Iterator[Check]:
     sent = [f for f in chosen if f.upper() != "INBOX"]
     yield Check(label + "folders", bool(sent), "reads " + ", ".join(chosen),
                 "" if sent else 'no Sent folder found: set folders = ["INBOX", "<your Sent>"]')
-    exists = any(f.name == account.review_folder for f in listing)
-    yield Check(label + "review folder", True,
-                f"{account.review_folder!r} " + ("exists" if exists
-                                                 else "will be created by the first run"))
+    yield review_folder_check(label, account.review_folder, listing)
+
+
+def review_folder_check(label: str, configured: str | None,
+                        listing: list[FolderInfo]) -> Check:
+    """Where drafts go, and what that means in the user's mail client."""
+    drafts = drafts_folder(listing)
+    name = configured or drafts or DEFAULT_DRAFTS
+    where = f"{name!r} " + ("exists" if any(f.name == name for f in listing)
+                            else "will be created by the first run")
+    if name == drafts or configured is None:
+        return Check(label + "review folder", True,
+                     f"drafts go to your Drafts folder ({where}): Thunderbird, Apple Mail, "
+                     "iOS, Gmail, Outlook and mutt (postponed) open them as editable drafts "
+                     "and send them natively")
+    return Check(label + "review folder", True,
+                 f"drafts go to a folder of their own ({where}), apart from your Drafts: "
+                 "Thunderbird and Apple Mail open them read-only (use Edit as New; the "
+                 "edited copy in Drafts is followed too), mutt needs postponed set to it; "
+                 "remove review_folder to use Drafts, where every client edits them")
 
 
 def run_checks(path: Path) -> list[Check]:

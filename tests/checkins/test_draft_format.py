@@ -14,6 +14,7 @@ from followthrough.checkins.draft_message import build_draft, draft_message_id
 from followthrough.checkins.flowed import from_flowed, to_flowed
 from followthrough.checkins.follow_up import replaces
 from followthrough.checkins.review_folder import FolderDraft, newest, plain_text
+from followthrough.doctor import review_folder_check
 from followthrough.mail.folders import FolderInfo, choose_folders, drafts_folder
 from followthrough.state.checkin_store import DraftRecord
 
@@ -119,3 +120,13 @@ def test_which_saved_copy_is_the_users_version() -> None:
     later = datetime(2026, 5, 14, 10, 0, tzinfo=UTC)
     latest = newest([_saved(9), _saved(7, arrived=later)])
     assert latest is not None and latest.uid == 7
+
+
+def test_doctor_explains_where_drafts_go() -> None:
+    listing = [FolderInfo("INBOX", frozenset()),
+               FolderInfo("[Gmail]/Drafts", frozenset({"\\drafts"}))]
+    default = review_folder_check("work: ", None, listing)
+    assert "'[Gmail]/Drafts' exists" in default.detail and "editable drafts" in default.detail
+    apart = review_folder_check("work: ", "Follow-ups", listing)
+    assert "will be created" in apart.detail and "read-only" in apart.detail
+    assert "Edit as New" in apart.detail and "remove review_folder" in apart.detail

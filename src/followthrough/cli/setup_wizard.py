@@ -71,7 +71,9 @@ def ask_config(input_line: Callable[[str], str]) -> str:
     name = ask("A short name for this account", "mail",
                lambda n: None if n.replace("-", "").replace("_", "").isalnum() else
                "letters, digits, - and _ only")
-    review = ask("Folder for drafts to review", "Follow-ups")
+    review = ask("Folder for drafts to review (Drafts: your own Drafts folder, whatever the "
+                 "server calls it, where every mail client edits and sends them)", "Drafts")
+    review = "" if review.lower() == "drafts" else review
     signature = ask("How to sign drafts (your first name)", username.split("@")[0])
     listed = [normalize(a) for a in addresses.replace(",", " ").split()]
     return "\n".join([
@@ -84,7 +86,8 @@ def ask_config(input_line: Callable[[str], str]) -> str:
         f"security = {_quoted(security)}",
         f"username = {_quoted(username)}",
         f"addresses = [{', '.join(_quoted(a) for a in listed)}]",
-        f"review_folder = {_quoted(review)}",
+        f"review_folder = {_quoted(review)}" if review else
+        "# review_folder: unset, drafts go to your Drafts folder",
         *oauth2,
         "",
         "[draft]",
