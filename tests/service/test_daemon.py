@@ -233,7 +233,7 @@ def test_init_writes_a_private_valid_config(tmp_path: Path) -> None:
     summary = json.loads(checked.stdout)
     assert summary["accounts"][0] == {"name": "work", "host": "imap.example.com", "port": 993,
                                       "security": "tls", "addresses": ["sam@example.com"],
-                                      "review_folder": "Follow-ups"}
+                                      "review_folder": None}  # the Drafts folder
     again = cli(target, "init", stdin=answers)
     assert again.returncode == 1 and "--force" in again.stderr
 

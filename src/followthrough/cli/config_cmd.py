@@ -33,7 +33,9 @@ def _check(args: argparse.Namespace) -> int:
     print(f"  state in {config.state_dir}")
     for account in config.accounts:
         print(f"  account {account.name}: {account.username} at {account.host}:{account.port} "
-              f"({account.security}), drafts go to {account.review_folder!r}")
+              f"({account.security}), drafts go to "
+              + (repr(account.review_folder) if account.review_folder
+                 else "your Drafts folder"))
     print(f"  cadence {format_duration(config.cadence.default)} by default, "
           f"{len(config.groups)} group(s), {len(config.contacts)} contact rule(s)")
     return 0
