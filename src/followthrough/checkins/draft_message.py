@@ -1,8 +1,11 @@
 """The draft as an RFC 5322 message, every header built from sanitised strings.
 
-Display names, subjects and message ids come from mail other people wrote: CR, LF, NUL and
-bidi controls are removed and values are encoded by the email package, so no header can be
-injected (Python 3.11 does not guard reused parsed header objects; we never reuse them).
+Display names, subjects and message ids come from mail other people wrote: CR, LF, NUL,
+bidi controls and invisible characters are removed and values are encoded, so no header can
+be injected (Python 3.11 does not guard reused parsed header objects; we never reuse them).
+From and To are written by :mod:`followthrough.mail.address_syntax` (quoted local parts, IDNA
+domains, UTF-8 only where RFC 6532 needs it), since the email package refuses or mangles
+addresses real mail carries; an address nothing can write raises ``UnwritableAddress``.
 
 Nothing in the message names the tool: no custom header (clients drop them on send anyway,
 and the contact would see them), and a Message-ID like any client's. followthrough knows
@@ -15,13 +18,13 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
 from followthrough.checkins.flowed import to_flowed
-from followthrough.mail.addresses import clean_text, normalize
+from followthrough.mail.address_syntax import UnwritableAddress, mailbox
+from followthrough.mail.addresses import INVISIBLE, clean_text, normalize
 
 ID_HEADER = "X-Followthrough-Id"  # written by earlier versions; still recognised in Sent
 _MESSAGE_ID = re.compile(r"^<[!-;=?-~]{1,250}>$")  # printable ASCII, no "<", ">" or space
@@ -60,15 +63,18 @@ def draft_message_id(checkin_id: str, from_address: str) -> str:
 def build_draft(*, checkin_id: str, from_address: str, to_address: str, to_name: str,
                 subject: str, body: str, when: datetime, in_reply_to: str | None = None,
                 references: Sequence[str] = ()) -> bytes:
-    """The draft's bytes, ready to APPEND (CRLF line ends, UTF-8 text)."""
+    """The draft's bytes, ready to APPEND (CRLF line ends, UTF-8 text).
+
+    Raises ``UnwritableAddress`` (a ValueError) when From or To cannot be written."""
     sender = normalize(from_address)
     recipient = normalize(to_address)
-    if not sender or not recipient:
-        raise ValueError("a draft needs valid From and To addresses")
+    if not sender:
+        raise UnwritableAddress(from_address, "it is not an address")
+    if not recipient:
+        raise UnwritableAddress(to_address, "it is not an address")
+    addresses = (b"From: " + mailbox("", sender).text.encode() + b"\r\n"
+                 + b"To: " + mailbox(to_name, recipient).text.encode() + b"\r\n")
     message = EmailMessage(policy=SMTP)
-    message["From"] = Address(addr_spec=sender)
-    message["To"] = Address(display_name=clean_text(to_name, 100).strip("'\" "),
-                            addr_spec=recipient)
     message["Subject"] = clean_text(subject, 250) or "Catching up"
     message["Date"] = format_datetime(when)
     message["Message-ID"] = draft_message_id(checkin_id, sender)
@@ -82,10 +88,10 @@ def build_draft(*, checkin_id: str, from_address: str, to_address: str, to_name:
     text = to_flowed(clean_body(body))
     message.set_content(text, charset="utf-8", params={"format": "flowed"},
                         cte="7bit" if text.isascii() else "quoted-printable")
-    return message.as_bytes()
+    return addresses + message.as_bytes()
 
 
 def clean_body(text: str) -> str:
     """Plain text without control characters (tabs and newlines kept)."""
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", "", text)
+    return INVISIBLE.sub("", re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text))
 

@@ -26,6 +26,7 @@ from followthrough.checkins.planning import CheckIn, ContactFacts, Verdict, deci
 from followthrough.checkins.review_folder import ReviewFolder
 from followthrough.config.model import Account, Config
 from followthrough.crashpoints import durable_step
+from followthrough.mail.address_syntax import UnwritableAddress, addr_spec
 from followthrough.mail.addresses import OwnAddresses
 from followthrough.state.checkin_store import CheckinStore, DraftRecord, by_address
 
@@ -90,18 +91,50 @@ def make_draft(config: Config, account: Account, checkin: CheckIn, now: datetime
                        parent=parent)
 
 
+def unwritable(address: str) -> str | None:
+    """Why no draft can be addressed to ``address``, or None when one can."""
+    try:
+        addr_spec(address)
+    except UnwritableAddress as exc:
+        return str(exc)
+    return None
+
+
+def _skip(store: CheckinStore, address: str, account: str, problem: str,
+          now: datetime) -> None:
+    log.warning("no draft for %s (account %r): %s", address, account, problem)
+    store.record_problem(address, account, problem, now)
+
+
 def write_drafts(config: Config, store: CheckinStore, checkins: Sequence[CheckIn],
                  folders: dict[str, ReviewFolder], now: datetime) -> list[DraftRecord]:
+    """Write each check-in's draft. One contact's failure is logged and recorded (``status``,
+    ``explain``) and never stops the others; an account whose APPEND fails is left for the
+    next run (its planned draft is finished then)."""
     written = []
     for checkin in checkins:
         account = config.account(checkin.account) or config.accounts[0]
         folder = folders.get(account.name)
         if folder is None:
             continue  # that account could not be reached this time
-        draft = make_draft(config, account, checkin, now)
+        try:
+            draft = make_draft(config, account, checkin, now)
+        except Exception as exc:  # one contact's draft never stops the others
+            problem = str(exc) if isinstance(exc, UnwritableAddress) else (
+                f"composing the draft failed: {type(exc).__name__}: {exc}")
+            _skip(store, checkin.address, account.name, problem, now)
+            continue
         store.add_planned(draft)
         durable_step(f"draft {draft.id} planned")
-        place(folder, store, draft)
+        try:
+            place(folder, store, draft)
+        except Exception as exc:  # the server refused or the connection broke
+            _skip(store, checkin.address, account.name,
+                  f"writing the draft into {folder.name!r} failed ({type(exc).__name__}: "
+                  f"{exc}); it is retried on the next run", now)
+            folders.pop(account.name, None)
+            continue
+        store.clear_problem(checkin.address)
         log.info("wrote a %s draft for %s into %s/%s", checkin.reason, checkin.address,
                  account.name, folder.name)
         written.append(draft)
@@ -111,7 +144,14 @@ def write_drafts(config: Config, store: CheckinStore, checkins: Sequence[CheckIn
 def drafting_day(config: Config, store: CheckinStore, now: datetime) -> tuple[list[CheckIn],
                                                                               str]:
     """The check-ins to write now, and a note when none may be written today."""
-    verdicts = evaluate(config, store, now)
+    verdicts = []
+    for verdict in evaluate(config, store, now):
+        problem = unwritable(verdict.address) if verdict.checkin else None
+        if problem and verdict.checkin:
+            # Never spend a slot of the day on a draft that cannot be addressed.
+            _skip(store, verdict.address, verdict.checkin.account, problem, now)
+            continue
+        verdicts.append(verdict)
     local = now.astimezone()
     work_day = local.weekday() in config.cadence.work_days
     already = store.created_on(local.date())

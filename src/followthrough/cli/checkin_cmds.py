@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime
 
 from followthrough.checkins.draft_changes import summary
-from followthrough.checkins.drafting import evaluate, own_addresses
+from followthrough.checkins.drafting import evaluate, own_addresses, unwritable
 from followthrough.checkins.planning import Verdict, cadence_for
 from followthrough.checkins.review_folder import plain_text
 from followthrough.cli.base import (
@@ -94,6 +94,7 @@ def _verdict_json(verdict: Verdict) -> dict[str, object]:
         "due_since": _when(checkin.due_since) if checkin else None,
         "reason": checkin.reason if checkin else None,
         "cadence": format_duration(verdict.cadence),
+        "unwritable": unwritable(verdict.address),
         "items": [{"kind": i.kind, "whose": i.whose, "summary": i.summary,
                    "evidence": i.evidence, "said_on": _when(i.said_on), "subject": i.subject,
                    "due": i.due.isoformat() if i.due else None}
@@ -117,6 +118,8 @@ def _due(args: argparse.Namespace) -> int:
         assert checkin is not None
         print(f"{checkin.name or checkin.address} <{checkin.address}>: due since "
               f"{_when(checkin.due_since)} ({checkin.reason})")
+        if cannot := unwritable(checkin.address):
+            print(f"    skipped: {cannot}")
         for item in checkin.items:
             print(f"    {item.kind} ({item.whose}): {item.summary}")
     return 0
@@ -132,12 +135,17 @@ def _explain(args: argparse.Namespace) -> int:
                        None)
         items = checkins.items().get(address, [])
         drafts = [d for d in checkins.drafts() if d.address == address]
+        problem = checkins.problems().get(address)
     if verdict is None:
         raise FollowthroughError(f"no history with {args.address}; nothing to explain")
     cadence, source = cadence_for(config, address)
     print(f"{address}: {verdict.why}")
     print(f"  cadence {format_duration(cadence)} (from {source}); last interaction "
           f"{_when(verdict.last_interaction) or 'never'}; next due {_when(verdict.next_due)}")
+    if problem:
+        print(f"  no draft could be written ({_when(problem[1])}): {problem[0]}")
+    elif verdict.checkin and (cannot := unwritable(address)):
+        print(f"  no draft can be written: {cannot}")
     if verdict.checkin:
         print(f"  a draft would be a {verdict.checkin.reason} check-in, mentioning:")
         for item in verdict.checkin.items:

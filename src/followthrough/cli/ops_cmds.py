@@ -41,10 +41,12 @@ def _status(args: argparse.Namespace) -> int:
         with Store.open(config.state_dir, write=False) as store:
             history = History(store)
             states = history.account_states()
-            drafts = CheckinStore(store).drafts(["planned", "pending", "edited"])
+            checkins = CheckinStore(store)
+            drafts = checkins.drafts(["planned", "pending", "edited"])
             accounts = []
             for account in config.accounts:
                 row = states.get(account.name)
+                problems = checkins.problems(account.name)
                 accounts.append({
                     "account": account.name,
                     "last_sync": row["last_sync"] if row else None,
@@ -53,6 +55,10 @@ def _status(args: argparse.Namespace) -> int:
                     "messages": history.message_count(account.name),
                     "quarantined": len(history.quarantined(account.name)),
                     "pending_drafts": sum(1 for d in drafts if d.account == account.name),
+                    "contacts_without_draft": [
+                        {"address": address, "problem": problem,
+                         "at": at.isoformat(timespec="seconds")}
+                        for address, (problem, at) in problems.items()],
                 })
             report["accounts"] = accounts
     except StateError as exc:
@@ -73,6 +79,9 @@ def _status(args: argparse.Namespace) -> int:
         if entry["last_error"] and (not entry["last_sync"]
                                     or entry["last_error_at"] > entry["last_sync"]):
             print(f"  last error ({entry['last_error_at']}): {entry['last_error']}")
+        for skipped in entry["contacts_without_draft"]:
+            print(f"  no draft for {skipped['address']} ({skipped['at']}): "
+                  f"{skipped['problem']}")
     return 0
 
 

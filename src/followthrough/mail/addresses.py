@@ -10,12 +10,18 @@ _MACHINE_LOCAL_PART = re.compile(
     r"|notifications?|notify|alerts?|newsletters?|news|automated|auto[-_.]?reply|daemon"
     r"|list[-_.]?admin|majordomo|listserv|owner-[^@]*|[^@]*-(?:bounces?|owner|request))"
     r"(?:[-+._].*)?$")
-UNSAFE = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+# Characters a reader cannot see: bidi controls and marks (U+061C, U+200E/F, U+202A-E,
+# U+2066-9), zero-width ones (U+200B-D, U+2060-4, U+FEFF), soft hyphen, Mongolian vowel
+# separator, interlinear annotation and tag characters. Removed, never shown.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                       "\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
 
 
 def clean_text(text: str, limit: int) -> str:
-    """A header value made safe to store and show: no control or bidi characters, bounded."""
-    return " ".join(UNSAFE.sub(" ", text).split())[:limit]
+    """A header value made safe to store and show: no control, bidi or invisible
+    characters, bounded."""
+    return " ".join(UNSAFE.sub(" ", INVISIBLE.sub("", text)).split())[:limit]
 
 
 def normalize(address: str) -> str:

@@ -259,6 +259,27 @@ class CheckinStore:
             return None
         return SentCopy(row[0], int(row[1]), int(row[2]), parse_time(row[3]))
 
+    # ---- contacts no draft could be written for
+    def record_problem(self, address: str, account: str, problem: str, when: datetime) -> None:
+        with self.store.atomic() as conn:
+            conn.execute("INSERT INTO contact_problem (address, account, problem, at) "
+                         "VALUES (?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET "
+                         "account = excluded.account, problem = excluded.problem, "
+                         "at = excluded.at",
+                         (address, account, problem,
+                          when.astimezone(UTC).isoformat(timespec="seconds")))
+
+    def clear_problem(self, address: str) -> None:
+        with self.store.atomic() as conn:
+            conn.execute("DELETE FROM contact_problem WHERE address = ?", (address,))
+
+    def problems(self, account: str | None = None) -> dict[str, tuple[str, datetime]]:
+        """Per contact: why the last draft for them could not be written, and when."""
+        return {r["address"]: (r["problem"], parse_time(r["at"]) or datetime.now(UTC))
+                for r in self.conn.execute(
+                    "SELECT address, problem, at FROM contact_problem "
+                    "WHERE ?1 IS NULL OR account = ?1 ORDER BY address", (account,))}
+
     def created_on(self, day: date) -> int:
         """Drafts created on ``day`` (local time): they count against the daily cap."""
         return sum(1 for d in self.drafts() if d.created.astimezone().date() == day)

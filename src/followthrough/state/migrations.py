@@ -158,6 +158,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID""",
         "CREATE INDEX message_by_in_reply_to ON message (account, in_reply_to)",
     )),
+    Migration(6, "names, the user's voice, content identity, per-contact problems", (
+        # learned at sync time from the text each person wrote (see mail/salutations.py)
+        "ALTER TABLE message ADD COLUMN greeting TEXT",  # the opening line, e.g. "Hi Jeff,"
+        "ALTER TABLE message ADD COLUMN greeted_name TEXT",  # the name it greets: "Jeff"
+        "ALTER TABLE message ADD COLUMN closing TEXT",  # the sign-off lines: "Thanks,\nSally"
+        "ALTER TABLE message ADD COLUMN signed_name TEXT",  # the name signed with: "Sally"
+        # the same message under another Message-ID (a copy filed in another folder)
+        "ALTER TABLE message ADD COLUMN content_key TEXT",
+        "CREATE INDEX message_by_content_key ON message (account, content_key)",
+        """CREATE TABLE contact_problem (
+            address TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+    )),
 )
 
 
