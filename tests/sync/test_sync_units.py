@@ -57,13 +57,30 @@ LISTING = [info("INBOX"), info("Archive", "\\Archive"), info("Sent Items", "\\Se
            info("Spam", "\\Junk")]
 
 
-def test_default_is_inbox_and_special_use_sent() -> None:
-    assert choose_folders(LISTING, None, "Follow-ups") == ["INBOX", "Sent Items"]
+def test_default_is_inbox_special_use_sent_then_every_folder_with_conversation() -> None:
+    assert choose_folders(LISTING, None, "Follow-ups") == ["INBOX", "Sent Items", "Archive"]
 
 
 @pytest.mark.parametrize("name", ["Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail"])
 def test_sent_fallback_names_without_special_use(name: str) -> None:
     assert choose_folders([info("INBOX"), info(name)], None, "R") == ["INBOX", name]
+
+
+def test_without_special_use_the_usual_names_are_left_out() -> None:
+    listing = [info("Projects/2001"), info("INBOX"), info("INBOX.Trash"), info("Deleted Items"),
+               info("Junk E-mail"), info("Drafts"), info("Outbox"), info("Sent"),
+               info("discussion_threads"), info("Follow-ups"), info("Old", "\\Noselect")]
+    assert choose_folders(listing, None, "Follow-ups") == [
+        "INBOX", "Sent", "Projects/2001", "discussion_threads"]
+
+
+def test_gmail_labels_are_views_of_all_mail_which_is_read_once() -> None:
+    listing = [info("INBOX"), info("[Gmail]/All Mail", "\\All"), info("Work"),
+               info("[Gmail]/Sent Mail", "\\Sent"), info("[Gmail]/Starred", "\\Flagged"),
+               info("[Gmail]/Important", "\\Important"), info("[Gmail]/Trash", "\\Trash"),
+               info("[Gmail]/Spam", "\\Junk"), info("[Gmail]/Drafts", "\\Drafts")]
+    assert choose_folders(listing, None, "Follow-ups") == [
+        "INBOX", "[Gmail]/Sent Mail", "[Gmail]/All Mail"]
 
 
 def test_configured_folders_are_checked() -> None:

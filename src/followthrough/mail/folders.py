@@ -1,4 +1,10 @@
-"""Which folders are read as conversation."""
+"""Which folders are read as conversation.
+
+By default every folder but Trash, Junk, Drafts, the review folder and the like: mail the
+user filed away is still their history. SPECIAL-USE flags (RFC 6154) decide first, then the
+usual names. Where the server has an "all mail" folder (Gmail's ``\\All``), the labels are
+only views of it: INBOX, Sent and All Mail are read, and each message counts once.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,17 @@ from dataclasses import dataclass
 
 SENT_FALLBACKS = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
                   "INBOX.Sent", "INBOX/Sent")
-NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\noselect", "\\nonexistent"}
+NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\noselect", "\\nonexistent",
+                    "\\flagged", "\\important"}  # the last two: views of other folders
 DEFAULT_DRAFTS = "Drafts"  # created when the server has no Drafts folder at all
 DRAFTS_FALLBACKS = ("Drafts", "INBOX.Drafts", "INBOX/Drafts", "[Gmail]/Drafts", "Draft",
                     "Draft Messages")
 NEVER_READ_NAMES = {"trash", "junk", "spam", "drafts", "deleted items", "deleted messages",
-                    "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts", "[gmail]/all mail"}
+                    "junk e-mail", "junk email", "bulk mail", "outbox", "templates", "draft",
+                    "draft messages",
+                    "[gmail]/trash", "[gmail]/spam", "[gmail]/drafts", "[gmail]/starred",
+                    "[gmail]/important", "[gmail]/bin"}
+ALL_MAIL_NAMES = {"[gmail]/all mail", "[google mail]/all mail"}
 
 
 @dataclass(frozen=True)
@@ -40,14 +51,31 @@ def _excluded(info: FolderInfo, review_folder: str | None) -> str | None:
         return "it is the review folder"
     if info.flags & NEVER_READ_FLAGS:
         return "it is a " + "/".join(sorted(info.flags & NEVER_READ_FLAGS)) + " folder"
-    if info.name.lower() in NEVER_READ_NAMES:
+    if _plain_name(info.name) in NEVER_READ_NAMES:
         return "it holds no conversation (trash, junk or drafts)"
     return None
 
 
+def _plain_name(name: str) -> str:
+    """Lower case, without an "INBOX." or "INBOX/" parent ("INBOX.Trash" is Trash)."""
+    lower = name.lower()
+    for parent in ("inbox.", "inbox/"):
+        if lower.startswith(parent):
+            return lower[len(parent):]
+    return lower
+
+
+def _is_all_mail(info: FolderInfo) -> bool:
+    return "\\all" in info.flags or info.name.lower() in ALL_MAIL_NAMES
+
+
 def choose_folders(listing: Sequence[FolderInfo], configured: Sequence[str] | None,
                    review_folder: str | None) -> list[str]:
-    """The folders to read: ``configured``, else INBOX plus the Sent folder."""
+    """The folders to read: ``configured``, else INBOX, the Sent folder and every other
+    folder holding conversation (only All Mail besides those when the server has one).
+    ``review_folder`` None: drafts go to the user's Drafts folder, which is never read."""
+    if review_folder is None:
+        review_folder = drafts_folder(listing)
     by_name = {f.name: f for f in listing}
     if configured is not None:
         chosen = []
@@ -66,4 +94,9 @@ def choose_folders(listing: Sequence[FolderInfo], configured: Sequence[str] | No
     if not sent:
         lower = {f.name.lower(): f.name for f in listing}
         sent = [lower[n.lower()] for n in SENT_FALLBACKS if n.lower() in lower][:1]
-    return chosen + [s for s in sent[:1] if s not in chosen]
+    chosen += [s for s in sent[:1] if s not in chosen]
+    readable = [f for f in listing if f.name not in chosen and not _excluded(f, review_folder)]
+    all_mail = [f.name for f in readable if _is_all_mail(f)]
+    if all_mail:
+        return chosen + all_mail[:1]
+    return chosen + [f.name for f in readable]

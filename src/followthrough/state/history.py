@@ -26,6 +26,7 @@ class MessageRecord:
     automated: str | None
     items: Sequence[Item] = ()
     asks: bool = False  # the sender's own text asks a question or for something
+    content_key: str | None = None  # the same message under another Message-ID
 
 
 @dataclass
@@ -91,6 +92,18 @@ class History:
                 (account, *chunk)))
         return found
 
+    def known_content_keys(self, account: str, keys: Iterable[str]) -> set[str]:
+        """Which of these content digests are stored already (copies under another id)."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT content_key FROM message WHERE account = ? AND content_key IN ({marks})",  # noqa: S608
+                (account, *chunk)))
+        return found
+
     def thread_of(self, account: str, message_id: str) -> str | None:
         """The thread of a stored message with this Message-ID, or of replies rooted at it."""
         row = self.conn.execute(
@@ -149,15 +162,16 @@ class History:
         cursor = conn.execute(
             "INSERT INTO message (account, message_key, message_id, folder, uid, uidvalidity, "
             "date, from_address, from_name, subject, in_reply_to, refs, thread_key, direction, "
-            "automated, followthrough_id, asks) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "automated, followthrough_id, asks, content_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (account, message_key) DO NOTHING",
             (account, p.key, p.message_id, batch.folder, record.uid, batch.uidvalidity,
              _iso(p.date), p.sender.address if p.sender else None,
              p.sender.name if p.sender else None, p.subject, p.in_reply_to,
              json.dumps(p.references) if p.references else None, record.thread_key,
              record.direction, record.automated,
-             p.headers.get("x-followthrough-id") or None, int(record.asks)))
+             p.headers.get("x-followthrough-id") or None, int(record.asks),
+             record.content_key))
         if cursor.rowcount == 0:
             return  # the same message seen in another folder
         message = cursor.lastrowid

@@ -19,6 +19,7 @@ from followthrough.extraction.analysis import BatchAnalyser, InlineAnalyser, Pen
 from followthrough.extraction.items import Analyser
 from followthrough.mail.addresses import OwnAddresses
 from followthrough.mail.automated import automated_reason, spoofing_reason
+from followthrough.mail.content_identity import content_key
 from followthrough.mail.folders import FolderInfo, choose_folders
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
@@ -102,6 +103,9 @@ class BatchBuilder:
                 batch.quarantined.append((uid, f"unreadable: {exc}"))
         known = self.history.known_keys(self.account.name, (p.key for _, p in parsed))
         known |= self._previous.message_keys
+        contents = {p.key: content_key(p) for _, p in parsed if p.key not in known}
+        copies = self.history.known_content_keys(self.account.name, contents.values())
+        copies |= self._previous.content_keys
         threads = _BatchThreads(self.account.name, self.history, self._previous)
         records = []
         for uid, message in parsed:
@@ -109,8 +113,13 @@ class BatchBuilder:
                 batch.relocated.append((message.key, uid))
                 continue
             known.add(message.key)
-            record = self._record(uid, message, threads)
+            content = contents[message.key]
+            if content in copies:
+                continue  # a copy of a stored message under another Message-ID
+            copies.add(content)
+            record = replace(self._record(uid, message, threads), content_key=content)
             threads.add(message, record.thread_key)
+            threads.content_keys.add(content)
             records.append(record)
         self._previous = threads
         return batch, records
@@ -162,6 +171,7 @@ class _BatchThreads:
         self.by_message_id: dict[str, str] = {}
         self.keys: set[str] = set()
         self.message_keys: set[str] = set()
+        self.content_keys: set[str] = set()
         self._previous = previous
 
     def add(self, message: ParsedMessage, key: str) -> None:
