@@ -2,8 +2,9 @@
 
 Every sentence is built from a remembered item (its summary, or the sender's own words in
 quotes) or is a generic greeting; nothing is made up. The user may replace the layout with
-a template of their own (``[draft] template``), using $first_name, $name, $lines and
-$signature.
+a template of their own (``[draft] template``), using $greeting, $first_name, $name, $lines,
+$closing and $signature. Greeting and sign-off follow the user's own, learned from their
+mail to that contact (``checkins/voice.py``), before any stock wording.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import re
 from string import Template
 
 from followthrough.checkins.planning import CheckIn, RememberedItem
+from followthrough.checkins.voice import Voice, greeting_name
 from followthrough.mail.addresses import clean_text
 
-DEFAULT_TEMPLATE = "Hi $first_name,\n\n$lines\n\n$closing\n$signature\n"
+DEFAULT_TEMPLATE = "$greeting\n\n$lines\n\n$closing\n$signature\n"
 _VERBS = re.compile(
     r"^(?:send|forward|call|phone|e-?mail|fax|mail|courier|ship|deliver|bring|give|get|follow|"
     r"check|look|take|review|read|pass|pick|put|set|schedule|arrange|book|contact|talk|speak|"
@@ -150,25 +152,38 @@ def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     return lines
 
 
-def first_name(name: str, address: str) -> str:
-    cleaned = clean_text(name, 80).strip("'\" ")
-    if "," in cleaned:  # "Smith, Jane"
-        cleaned = cleaned.split(",", 1)[1].strip()
-    word = cleaned.split()[0] if cleaned.split() else ""
-    if word and word.isalpha() and "@" not in word:
-        return word[0].upper() + word[1:]
-    local = address.partition("@")[0].split(".")[0]
-    return local[:1].upper() + local[1:] if local.isalpha() else "there"
+def first_name(name: str, address: str, voice: Voice | None = None) -> str:
+    """The name to greet them with; "there" when none is known."""
+    return greeting_name(voice or Voice(), name, address)[0] or "there"
+
+
+def _greeting(first: str, voice: Voice | None) -> str:
+    if voice and voice.greeting:
+        return clean_text(voice.greeting, 60)
+    return f"Hi {first},"
+
+
+def _sign_off(checkin: CheckIn, signature: str | None,
+              voice: Voice | None) -> tuple[str, str]:
+    """(closing, signature): the user's own sign-off to them when known."""
+    mine = clean_text(signature or "", 200)
+    if voice and voice.closing:
+        lines = "\n".join(clean_text(line, 60) for line in voice.closing.splitlines()[:2])
+        return lines, "" if voice.closing_has_name else mine
+    return _pick(CLOSINGS, checkin.address), mine
 
 
 def compose_body(checkin: CheckIn, signature: str | None, today_iso: str,
-                 template: str = DEFAULT_TEMPLATE) -> str:
+                 template: str = DEFAULT_TEMPLATE, voice: Voice | None = None) -> str:
+    first = first_name(checkin.name, checkin.address, voice)
+    closing, signed = _sign_off(checkin, signature, voice)
     values = {
-        "first_name": first_name(checkin.name, checkin.address),
+        "greeting": _greeting(first, voice),
+        "first_name": first,
         "name": clean_text(checkin.name, 80) or checkin.address,
         "lines": "\n\n".join(body_lines(checkin, today_iso)),
-        "closing": _pick(CLOSINGS, checkin.address),
-        "signature": clean_text(signature or "", 200),
+        "closing": closing,
+        "signature": signed,
     }
     text = Template(template).safe_substitute(values)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n"

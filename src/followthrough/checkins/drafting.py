@@ -24,11 +24,13 @@ from followthrough.checkins.draft_text import DEFAULT_TEMPLATE, compose_body
 from followthrough.checkins.follow_up import FollowUpReport, place
 from followthrough.checkins.planning import CheckIn, ContactFacts, Verdict, decide, plan_day
 from followthrough.checkins.review_folder import ReviewFolder
+from followthrough.checkins.voice import Voice
 from followthrough.config.model import Account, Config
 from followthrough.crashpoints import durable_step
 from followthrough.mail.address_syntax import UnwritableAddress, addr_spec
 from followthrough.mail.addresses import OwnAddresses
 from followthrough.state.checkin_store import CheckinStore, DraftRecord, by_address
+from followthrough.state.voice_store import VoiceStore
 
 log = logging.getLogger("followthrough.drafts")
 FRESH_SUBJECT = "Catching up"
@@ -71,13 +73,13 @@ def _template(config: Config) -> str:
 
 
 def make_draft(config: Config, account: Account, checkin: CheckIn, now: datetime,
-               draft_id: str | None = None) -> DraftRecord:
+               draft_id: str | None = None, voice: Voice | None = None) -> DraftRecord:
     draft_id = draft_id or uuid.uuid4().hex
     thread = checkin.thread
     subject = reply_subject(thread.subject) if thread and thread.subject else ""
     parent = safe_message_id(thread.message_id) if thread and subject else None
     body = compose_body(checkin, config.draft.signature, now.astimezone().date().isoformat(),
-                        _template(config))
+                        _template(config), voice)
     raw = build_draft(checkin_id=draft_id, from_address=account.main_address,
                       to_address=checkin.address, to_name=checkin.name,
                       subject=subject or FRESH_SUBJECT, body=body, when=now,
@@ -112,13 +114,15 @@ def write_drafts(config: Config, store: CheckinStore, checkins: Sequence[CheckIn
     ``explain``) and never stops the others; an account whose APPEND fails is left for the
     next run (its planned draft is finished then)."""
     written = []
+    voices = VoiceStore(store.store).voices() if checkins else {}
     for checkin in checkins:
         account = config.account(checkin.account) or config.accounts[0]
         folder = folders.get(account.name)
         if folder is None:
             continue  # that account could not be reached this time
         try:
-            draft = make_draft(config, account, checkin, now)
+            draft = make_draft(config, account, checkin, now,
+                               voice=voices.get(checkin.address))
         except Exception as exc:  # one contact's draft never stops the others
             problem = str(exc) if isinstance(exc, UnwritableAddress) else (
                 f"composing the draft failed: {type(exc).__name__}: {exc}")

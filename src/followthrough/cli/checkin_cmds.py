@@ -10,6 +10,7 @@ from followthrough.checkins.draft_changes import summary
 from followthrough.checkins.drafting import evaluate, own_addresses, unwritable
 from followthrough.checkins.planning import Verdict, cadence_for
 from followthrough.checkins.review_folder import plain_text
+from followthrough.checkins.voice import Voice, greeting_name
 from followthrough.cli.base import (
     add_command,
     add_json_flag,
@@ -27,6 +28,7 @@ from followthrough.service.cycle import run_cycle
 from followthrough.service.daemon import Daemon
 from followthrough.state.checkin_store import WAITING_STATES, CheckinStore
 from followthrough.state.store import Store
+from followthrough.state.voice_store import VoiceStore
 
 log = logging.getLogger("followthrough")
 
@@ -136,12 +138,18 @@ def _explain(args: argparse.Namespace) -> int:
         items = checkins.items().get(address, [])
         drafts = [d for d in checkins.drafts() if d.address == address]
         problem = checkins.problems().get(address)
+        voice = VoiceStore(store).voices().get(address, Voice())
     if verdict is None:
         raise FollowthroughError(f"no history with {args.address}; nothing to explain")
     cadence, source = cadence_for(config, address)
     print(f"{address}: {verdict.why}")
     print(f"  cadence {format_duration(cadence)} (from {source}); last interaction "
           f"{_when(verdict.last_interaction) or 'never'}; next due {_when(verdict.next_due)}")
+    greeted, source = greeting_name(voice, verdict.checkin.name if verdict.checkin else "",
+                                    address)
+    print(f"  greeted as: {greeted + ' (' + source + ')' if greeted else 'no name known'}")
+    if voice.closing:
+        print(f"  your sign-off to them: {voice.closing!r}")
     if problem:
         print(f"  no draft could be written ({_when(problem[1])}): {problem[0]}")
     elif verdict.checkin and (cannot := unwritable(address)):

@@ -95,10 +95,14 @@ def _drop_sign_off(lines: list[str]) -> list[str]:
     return lines
 
 
-def sender_text(body: str) -> str:
-    """The part of ``body`` its sender wrote: quotes, signatures and disclaimers removed."""
+def written_lines(body: str) -> list[str]:
+    """The lines its sender wrote, sign-off included: quotes and forwards cut."""
     lines = body[: MAX_SENDER_TEXT * 3].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = lines[:_cut_index(lines)]
-    lines = [line for line in lines if not line.lstrip().startswith(">")]
-    lines = _drop_sign_off(lines)
+    return [line for line in lines if not line.lstrip().startswith(">")]
+
+
+def sender_text(body: str) -> str:
+    """The part of ``body`` its sender wrote: quotes, signatures and disclaimers removed."""
+    lines = _drop_sign_off(written_lines(body))
     return "\n".join(lines).strip()[:MAX_SENDER_TEXT]

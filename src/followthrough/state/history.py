@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from followthrough.extraction.items import Item
 from followthrough.mail.addresses import OwnAddresses, looks_like_machine
 from followthrough.mail.message_parse import ParsedMessage
+from followthrough.mail.salutations import Closing, Opening
 from followthrough.state.store import Store
 from followthrough.sync.plan import FolderCursor, FolderStatus
 
@@ -27,6 +28,8 @@ class MessageRecord:
     items: Sequence[Item] = ()
     asks: bool = False  # the sender's own text asks a question or for something
     content_key: str | None = None  # the same message under another Message-ID
+    opening: Opening | None = None  # "Hi Becky," greeting "Becky"
+    closing: Closing | None = None  # "Thanks,\nSally" signed "Sally"
 
 
 @dataclass
@@ -162,8 +165,9 @@ class History:
         cursor = conn.execute(
             "INSERT INTO message (account, message_key, message_id, folder, uid, uidvalidity, "
             "date, from_address, from_name, subject, in_reply_to, refs, thread_key, direction, "
-            "automated, followthrough_id, asks, content_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "automated, followthrough_id, asks, content_key, greeting, greeted_name, closing, "
+            "signed_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?) "
             "ON CONFLICT (account, message_key) DO NOTHING",
             (account, p.key, p.message_id, batch.folder, record.uid, batch.uidvalidity,
              _iso(p.date), p.sender.address if p.sender else None,
@@ -171,7 +175,10 @@ class History:
              json.dumps(p.references) if p.references else None, record.thread_key,
              record.direction, record.automated,
              p.headers.get("x-followthrough-id") or None, int(record.asks),
-             record.content_key))
+             record.content_key, record.opening.line if record.opening else None,
+             record.opening.name if record.opening else None,
+             record.closing.lines if record.closing else None,
+             (record.closing.name or None) if record.closing else None))
         if cursor.rowcount == 0:
             return  # the same message seen in another folder
         message = cursor.lastrowid

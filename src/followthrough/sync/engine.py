@@ -23,6 +23,8 @@ from followthrough.mail.content_identity import content_key
 from followthrough.mail.folders import FolderInfo, choose_folders
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
+from followthrough.mail.salutations import closing, opening
+from followthrough.mail.sender_text import written_lines
 from followthrough.mail.threads import asks_for_answer, thread_key
 from followthrough.progress import NoProgress, ProgressSink
 from followthrough.state.history import Batch, History, MessageRecord
@@ -136,8 +138,13 @@ class BatchBuilder:
         if direction == "in":
             automated = automated_reason(message.headers, sender) or spoofing_reason(
                 sender, message.sender.name if message.sender else "")
+        if automated is not None:
+            return MessageRecord(message, uid, direction, key, automated,
+                                 asks=asks_for_answer(message.text))
+        lines = written_lines(message.text)  # how a person opens and signs: names, voice
         return MessageRecord(message, uid, direction, key, automated,
-                             asks=asks_for_answer(message.text))
+                             asks=asks_for_answer(message.text), opening=opening(lines),
+                             closing=closing(lines))
 
 
 def _worth_analysing(record: MessageRecord) -> bool:

@@ -1,0 +1,112 @@
+"""Whom a draft greets by what name, and how the user opens and closes with them.
+
+Pure: it works on what sync learned from the mail (display names, the names people sign
+with, the user's own greetings and sign-offs; see ``mail/salutations.py``) and decides:
+
+- the name to greet a contact with: the one the user greets them with in mail to them
+  alone, else the one they sign their own mail with (when it fits their address or a
+  display name, or they sign so repeatedly), else a display name ("Last, First" read right),
+  else the first part of a ``first.last`` address, else none ("Hi there");
+- the user's greeting line and sign-off for them, as the user writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from followthrough.mail.addresses import clean_text
+
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "mr.", "mrs.", "ms.", "dr."}
+_WORD = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$")
+_LOCAL_SPLIT = re.compile(r"[._-]")
+MIN_REPEATS = 2  # a signed name that does not fit the address must recur this often
+MIN_SHARE = 0.6  # and be this share of their signed mail
+
+
+@dataclass(frozen=True)
+class Voice:
+    """What the history says about addressing one contact."""
+
+    greeted_as: str = ""  # the name the user greets them with, in mail to them alone
+    greeting: str = ""  # the user's greeting line with that name ("Becky -", "Hi Jeff,")
+    signed_as: str = ""  # the name they sign their own mail with, when trustworthy
+    display_names: tuple[str, ...] = ()  # every display name seen for them, most used first
+    closing: str = ""  # the user's sign-off to them, else the user's usual one
+    closing_has_name: bool = False  # the sign-off already ends with the user's name
+
+
+def _capitalised(word: str) -> str:
+    if word.isupper() or word.islower():
+        return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+    return word
+
+
+def name_from_display(display: str) -> str:
+    """The first name in a display name: "Jeff Dasovich", "Dasovich, Jeff", "DASOVICH, JEFF
+    A.", "Jeff Dasovich/NA/Enron"; "" for an address or something else."""
+    cleaned = clean_text(display, 100).strip("'\" ")
+    if not cleaned or "@" in cleaned:
+        return ""
+    cleaned = cleaned.split("/", 1)[0].strip()
+    if "," in cleaned:  # "Last, First"
+        cleaned = cleaned.split(",", 1)[1].strip()
+    words = [w for w in cleaned.split() if w.lower() not in _TITLES]
+    if not words or not _WORD.match(words[0]) or len(words[0]) < 2:
+        return ""
+    return _capitalised(words[0])
+
+
+def name_from_address(address: str) -> str:
+    """``jeff.dasovich@`` → "Jeff"; nothing from ``jdasovic@`` or ``w..white@``."""
+    parts = _LOCAL_SPLIT.split(address.partition("@")[0])
+    if len(parts) < 2 or len(parts[0]) < 2 or not parts[0].isalpha() or not parts[-1]:
+        return ""
+    return _capitalised(parts[0])
+
+
+def _fits(name: str, address: str, display_names: Iterable[str]) -> bool:
+    lowered = name.lower()
+    return lowered in address.partition("@")[0].lower() or any(
+        lowered in d.lower() for d in display_names)
+
+
+def trusted_signature(signed: Sequence[str], address: str,
+                      display_names: Sequence[str]) -> str:
+    """The name a contact signs with, when it is theirs: it fits their address or a display
+    name, or they signed with it repeatedly and mostly."""
+    if not signed:
+        return ""
+    name, count = Counter(signed).most_common(1)[0]
+    if _fits(name, address, display_names):
+        return name
+    if count >= MIN_REPEATS and count / len(signed) >= MIN_SHARE:
+        return name
+    return ""
+
+
+def greeting_name(voice: Voice, name: str, address: str) -> tuple[str, str]:
+    """The name to greet them with and where it comes from ("" when none is known)."""
+    if voice.greeted_as:
+        return voice.greeted_as, "how you greet them"
+    if voice.signed_as:
+        return voice.signed_as, "how they sign their mail"
+    for display in (name, *voice.display_names):
+        found = name_from_display(display)
+        if found:
+            return found, "their display name"
+    found = name_from_address(address)
+    if found:
+        return found, "their address"
+    return "", ""
+
+
+def most_used(values: Sequence[str]) -> str:
+    """The value used most; among equals, the latest (``values`` is oldest first)."""
+    if not values:
+        return ""
+    counts = Counter(values)
+    best = max(counts.values())
+    return next(v for v in reversed(values) if counts[v] == best)

@@ -1,0 +1,70 @@
+"""Reading what sync learned about names and the user's voice, per contact (see
+``checkins/voice.py`` for how it is used)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from followthrough.checkins.voice import Voice, most_used, trusted_signature
+from followthrough.state.store import Store
+
+MAX_RECIPIENTS_FOR_CLOSING = 4  # how the user signs to a crowd says little about one person
+MIN_USUAL_CLOSING = 3  # the user's usual sign-off, for contacts never written to alone
+
+
+_OUT_TO_FEW = """
+    SELECT address, greeting, greeted_name, closing, signed_name, recipients FROM (
+        SELECT p.address AS address, m.greeting AS greeting, m.greeted_name AS greeted_name,
+               m.closing AS closing, m.signed_name AS signed_name, m.date AS date,
+               (SELECT count(*) FROM participant q WHERE q.message = m.id
+                AND q.role IN ('to', 'cc')) AS recipients
+        FROM message m JOIN participant p ON p.message = m.id
+        WHERE m.direction = 'out' AND p.role IN ('to', 'cc')
+          AND (m.greeted_name IS NOT NULL OR m.closing IS NOT NULL))
+    WHERE recipients <= ? ORDER BY date"""
+
+
+class VoiceStore:
+    def __init__(self, store: Store) -> None:
+        self.conn = store.conn
+
+    def voices(self) -> dict[str, Voice]:
+        greetings: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        closings: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        for row in self.conn.execute(_OUT_TO_FEW, (MAX_RECIPIENTS_FOR_CLOSING,)):
+            address, greeting, greeted, closing, signed_name, recipients = row
+            if greeted is not None and recipients == 1:  # a greeting to them alone
+                greetings[address].append((greeted, greeting or ""))
+            if closing is not None:
+                closings[address].append((closing, signed_name is not None))
+        usual = [(r[0], r[1] is not None) for r in self.conn.execute(
+            "SELECT closing, signed_name FROM message WHERE direction = 'out' "
+            "AND closing IS NOT NULL ORDER BY date")]
+        signed: dict[str, list[str]] = defaultdict(list)
+        for row in self.conn.execute(
+                "SELECT p.address, m.signed_name FROM message m "
+                "JOIN participant p ON p.message = m.id AND p.role = 'from' "
+                "WHERE m.direction = 'in' AND m.automated IS NULL "
+                "AND m.signed_name IS NOT NULL ORDER BY m.date"):
+            signed[row[0]].append(row[1])
+        displays: dict[str, list[str]] = defaultdict(list)
+        for row in self.conn.execute(
+                "SELECT address, name, count(*) AS n FROM participant WHERE name != '' "
+                "GROUP BY address, name ORDER BY address, n DESC"):
+            displays[row[0]].append(row[1])
+        usual_closing = most_used([c for c, _ in usual])
+        if sum(1 for c, _ in usual if c == usual_closing) < MIN_USUAL_CLOSING:
+            usual_closing = ""
+        out: dict[str, Voice] = {}
+        for address in set(greetings) | set(closings) | set(signed) | set(displays):
+            greeted = most_used([n for n, _ in greetings.get(address, [])])
+            line = next((g for n, g in reversed(greetings.get(address, []))
+                         if n == greeted and g), "")
+            mine = closings.get(address, [])
+            closing = most_used([c for c, _ in mine]) or usual_closing
+            named = any(c == closing and n for c, n in [*mine, *usual])
+            names = tuple(displays.get(address, ()))
+            out[address] = Voice(greeted, line,
+                                 trusted_signature(signed.get(address, []), address, names),
+                                 names, closing, named)
+        return out

@@ -1,0 +1,50 @@
+"""Names and the user's voice end to end, against the real Dovecot: a contact whose mail has
+no display name is greeted by the name they sign with, never from their address; the draft
+opens and closes the way the user writes to that contact."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from tests.checkins.test_drafts_imap import LONG_AGO, ME, cli, review, run_once, setup_config
+from tests.mailserver import Dovecot
+from tests.messages import make_message
+
+
+def test_greeted_by_signed_name_and_in_the_users_own_words(tmp_path: Path, dovecot: Dovecot,
+                                                          mail_user: str) -> None:
+    config = setup_config(tmp_path, dovecot, mail_user)
+    for day in (0, 3):  # he signs "Jeff" twice; nothing in his address says so
+        dovecot.append(mail_user, "INBOX", [make_message(
+            sender="jdasovic@enron.com", subject=f"Rates {day}",
+            date=LONG_AGO + timedelta(days=day),
+            body="Sam,\n\nThe new rates are in the file.\n\nThanks,\nJeff\n")])
+    dovecot.append(mail_user, "Sent", [make_message(
+        sender=ME, to="jdasovic@enron.com", subject="Re: Rates 3",
+        date=LONG_AGO + timedelta(days=4), body="Got them, thank you.\n\n--Sally\n")])
+    dovecot.append(mail_user, "INBOX", [make_message(
+        sender="cantrell@wantabe.com", subject="Hello", date=LONG_AGO + timedelta(days=1),
+        body="Hi Sam,\n\nGood to hear from you.\n\nR.\n")])
+    dovecot.append(mail_user, "Sent", [make_message(
+        sender=ME, to="cantrell@wantabe.com", subject="Re: Hello",
+        date=LONG_AGO + timedelta(days=2),
+        body="Becky -\n\nI was thinking of you today.\n\nThanks,\nSally\n")])
+
+    done = run_once(config)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["drafts"]) == 2
+    bodies = {str(m["To"]): m.get_content().replace("\r\n", "\n")
+              for _, m, _ in review(dovecot, mail_user)}
+    jeff = bodies["jdasovic@enron.com"]
+    assert jeff.startswith("Hi Jeff,\n")  # not "Hi Jdasovic," nor "Hi there,"
+    assert jeff.rstrip().endswith("--Sally") and "Cheers" not in jeff and "Sam" not in jeff
+    becky = bodies["cantrell@wantabe.com"]
+    assert becky.startswith("Becky -\n")
+    assert becky.rstrip().endswith("Thanks,\nSally")
+
+    explained = cli(config, "explain", "jdasovic@enron.com", "--now",
+                    "2026-05-14T09:00:00+00:00").stdout
+    assert "greeted as: Jeff (how they sign their mail)" in explained
+    assert "your sign-off to them: '--Sally'" in explained
