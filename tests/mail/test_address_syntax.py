@@ -73,7 +73,7 @@ def test_a_draft_to_any_of_them_parses_back_to_the_same_mailbox(address: str) ->
 
 
 def test_an_unwritable_recipient_raises_a_named_error_not_a_header_defect() -> None:
-    with pytest.raises(UnwritableAddress, match="bob@under_score.example"):
+    with pytest.raises(UnwritableAddress, match=r"bob@under_score\.example"):
         build_draft(checkin_id="c1", from_address="me@example.com",
                     to_address="bob@under_score.example", to_name="", subject="x",
                     body="x", when=WHEN)
