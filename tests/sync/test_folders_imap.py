@@ -21,14 +21,17 @@ def test_filed_mail_counts_once_and_trash_junk_drafts_review_do_not(
     question = make_message(sender=ME, to=JO, subject="Budget", message_id="<q1@example.com>",
                             date=LONG_AGO, body="Could you send me the budget?\n")
     dovecot.append(mail_user, "Sent", [question])
-    answer = dict(sender=JO, to=ME, subject="Re: Budget", in_reply_to="<q1@example.com>",
-                  date=LONG_AGO + timedelta(days=1), body="Here it is, attached.\n\nJo\n")
+
+    def answer(message_id: str) -> bytes:
+        return make_message(sender=JO, to=ME, subject="Re: Budget", message_id=message_id,
+                            in_reply_to="<q1@example.com>", date=LONG_AGO + timedelta(days=1),
+                            body="Here it is, attached.\n\nJo\n")
+
     # the answer was filed away, twice: once as it came, once as an archive's copy with an
     # id of its own; and once more under the first id in a second folder
-    dovecot.append(mail_user, "Projects/Budget", [make_message(message_id="<a1@x>", **answer)])
-    dovecot.append(mail_user, "Archive", [make_message(message_id="<copy-7@archive>",
-                                                       **answer)])
-    dovecot.append(mail_user, "Old mail", [make_message(message_id="<a1@x>", **answer)])
+    dovecot.append(mail_user, "Projects/Budget", [answer("<a1@x>")])
+    dovecot.append(mail_user, "Archive", [answer("<copy-7@archive>")])
+    dovecot.append(mail_user, "Old mail", [answer("<a1@x>")])
     for folder in ("Trash", "Junk", "Drafts", "Follow-ups"):
         dovecot.append(mail_user, folder, [make_message(
             sender=f"Not Read <{folder.lower()}@example.com>", to=ME, subject=folder,
