@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from followthrough.checkins.draft_message import build_draft, reply_subject
-from followthrough.checkins.draft_text import addressed_to_them, compose_body, first_name
+from followthrough.checkins.draft_text import compose_body, first_name
+from followthrough.checkins.phrasing import spoken_back
 from followthrough.checkins.planning import (
     CheckIn,
     ContactFacts,
@@ -68,7 +69,8 @@ def contact(address: str = "ann@example.com", days_in: int | None = 40,
 def item(kind: str, who: str, summary: str, days_ago: int = 20, **extra: object) -> RememberedItem:
     base = RememberedItem(id=abs(hash((kind, who, summary))) % 10_000, kind=kind, whose=who,
                           summary=summary, evidence=summary + ".",
-                          said_on=NOW - timedelta(days=days_ago), subject="Hello")
+                          said_on=NOW - timedelta(days=days_ago), subject="Hello",
+                          said_by_them=who != "mine")  # a promise of mine, in my words
     return replace(base, **extra)  # type: ignore[arg-type]
 
 
@@ -236,10 +238,11 @@ def test_user_template(tmp_path: Path) -> None:
     ("We're stuck on the permit", "you're stuck on the permit"),
     ("I was sick all week", "you were sick all week"),
     ("my daughter was born", "your daughter was born"),
-    ("I'll send you the deck", None),  # "you" means the user here: not turned
+    ("I'll send you the deck", "you'll send me the deck"),  # their "you" is the user
+    ("send you my notes", "send me your notes"),
 ])
-def test_their_words_addressed_to_them(words: str, turned: str | None) -> None:
-    assert addressed_to_them(words) == turned
+def test_their_words_addressed_to_them(words: str, turned: str) -> None:
+    assert spoken_back(words) == turned
 
 
 @pytest.mark.parametrize(("name", "address", "first"), [

@@ -13,8 +13,16 @@ import hashlib
 import re
 from string import Template
 
+from followthrough.checkins.phrasing import (
+    is_clause,
+    is_noun_phrase,
+    lowered_start,
+    spoken_back,
+    starts_with_you,
+    whole,
+)
 from followthrough.checkins.planning import CheckIn, RememberedItem
-from followthrough.checkins.voice import Voice, greeting_name
+from followthrough.checkins.voice import Voice, greeting_name, tidy_sign_off
 from followthrough.mail.addresses import clean_text
 
 DEFAULT_TEMPLATE = "$greeting\n\n$lines\n\n$closing\n$signature\n"
@@ -27,17 +35,14 @@ _VERBS = re.compile(
     r"change|revise|compile|combine|organize|host|invite|present|discuss|consult|touch|see|"
     r"ensure|be|have|rush|return|request|reimburse|copy|summarize|track|sort|figure|verify|"
     r"double|go|remind|visit|keep|do|make)\b", re.IGNORECASE)
-_SWAPS = (  # the contact's own words, turned to address them
-    (r"\bI'm\b", "you're"), (r"\bI am\b", "you are"), (r"\bI was\b", "you were"),
-    (r"\bI've\b", "you've"), (r"\bI'll\b", "you'll"), (r"\bI'd\b", "you'd"),
-    (r"\bwe're\b", "you're"), (r"\bwe've\b", "you've"), (r"\bwe'll\b", "you'll"),
-    (r"\bwe are\b", "you are"), (r"\bwe were\b", "you were"),
-    (r"\bI\b", "you"), (r"\bwe\b", "you"), (r"\bme\b", "you"), (r"\bus\b", "you"),
-    (r"\bmy\b", "your"), (r"\bour\b", "your"), (r"\bmine\b", "yours"), (r"\bours\b", "yours"),
-    (r"\bmyself\b", "yourself"), (r"\bourselves\b", "yourselves"),
-)
-_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
-_CONGRATS = re.compile(r"^(?:congratulations|congrats)(?: again)?(?: on| for)?\s+", re.IGNORECASE)
+_CONGRATS = re.compile(r"^(?:congratulations|congrats)\b", re.IGNORECASE)
+_STOPS_A_CLAUSE = re.compile(
+    r"^\s*(?:$|[.,;:!?()\"—–-]|(?:because|since|so|when|after|before|unless|but|while|"
+    r"although|which|who|tomorrow|today|tonight|yesterday|next|last|this|earlier|recently|"
+    r"already|again|too|now|finally|by|on|at|in|for|with|from|to|into|over|during|around|"
+    r"until|within|about|as|if|and|or)\b)",
+    re.IGNORECASE)
+MAX_QUOTE = 200
 
 CADENCE_LINES = (
     "It's been a while since we last caught up — how are you doing?",
@@ -56,98 +61,111 @@ def _pick(options: tuple[str, ...], seed: str) -> str:
     return options[digest[0] % len(options)]
 
 
-def addressed_to_them(words: str) -> str | None:
-    """Their own words, turned to speak to them ("we're stuck" → "you're stuck"); None when
-    the words already say "you" (meaning the user) and would come out wrong."""
-    if _SECOND_PERSON.search(words):
+def _ends_in_evidence(summary: str, evidence: str) -> bool:
+    """Whether the summary runs to the end of its clause in the sentence it came from (a
+    summary is at most eight words and may stop mid-clause: "…and give")."""
+    pattern = r"\s+".join(re.escape(w) for w in summary.split())
+    found = re.search(pattern, evidence.replace("’", "'"), re.IGNORECASE) if pattern else None
+    return found is None or bool(_STOPS_A_CLAUSE.match(evidence[found.end():]))
+
+
+def _phrase(item: RememberedItem) -> str | None:
+    """The item's summary as the user would say it to them, or None when it is cut short."""
+    summary = clean_text(item.summary, 500).strip(" .!")
+    if not summary or not whole(summary):
         return None
-    out = words
-    for pattern, replacement in _SWAPS:
-        out = re.sub(pattern, replacement, out, flags=re.IGNORECASE)
-    return out[0].lower() + out[1:] if out[:1].isupper() and not out[:2].isupper() else out
+    if not is_noun_phrase(summary) and not _ends_in_evidence(summary, item.evidence):
+        return None  # a clause cut short; a thing ("the hearing") is whole as it stands
+    return spoken_back(summary) if item.said_by_them else lowered_start(summary)
 
 
-def _quote(text: str) -> str:
-    return "“" + clean_text(text, 300).strip() + "”"
+def _quote(text: str) -> str | None:
+    """Their whole sentence in quotes, or None when it is too long to quote."""
+    cleaned = clean_text(text, 1000).strip()
+    return "“" + cleaned + "”" if cleaned and len(cleaned) <= MAX_QUOTE else None
 
 
-def _their_phrase(item: RememberedItem) -> str | None:
-    summary = clean_text(item.summary, 120).strip(" .!")
-    if not summary:
-        return None
-    return addressed_to_them(summary) if item.said_by_them else summary
-
-
-def event_line(item: RememberedItem) -> str:
-    phrase = _their_phrase(item)
-    if phrase and item.event_date:
+def event_line(item: RememberedItem) -> str | None:
+    phrase = _phrase(item)
+    if phrase and is_noun_phrase(phrase):
         return f"How did {phrase} go?"
-    return f"You'd mentioned {_quote(item.evidence)} — how did it go?"
+    quote = _quote(item.evidence)
+    return f"You'd mentioned {quote} — how did it go?" if quote and item.said_by_them else None
 
 
-def challenge_line(item: RememberedItem, seed: str) -> str:
-    phrase = _their_phrase(item)
-    if phrase and item.said_by_them:
+def challenge_line(item: RememberedItem, seed: str) -> str | None:
+    if not item.said_by_them:
+        return None  # never their trouble in the user's own words
+    phrase = _phrase(item)
+    if phrase and (starts_with_you(phrase) or is_clause(phrase)):
         return _pick((f"Last time you mentioned {phrase} — how are things going with that?",
-                      f"I've been thinking about what you said ({phrase}). How is it going?"),
-                     seed)
-    if phrase and phrase.lower().startswith(("you ", "you're ", "your ")):
-        if phrase.lower().startswith("your "):
-            return f"I've been thinking about {phrase} — how are things now?"
-        return f"I've been thinking of you since hearing {phrase} — how are things now?"
-    return f"I've been thinking of you since {_quote(item.evidence)} — how are things now?"
+                      f"You'd mentioned {phrase} — how are things now?"), seed)
+    if phrase and is_noun_phrase(phrase):
+        return f"How are things going with {phrase}?"
+    return None
 
 
-def success_line(item: RememberedItem) -> str:
-    summary = clean_text(item.summary, 120).strip(" .!")
-    if _CONGRATS.match(summary):
-        return f"Congratulations again on {_CONGRATS.sub('', summary)}!"
-    phrase = _their_phrase(item)
-    if phrase:
-        return f"So glad to hear {phrase} — congratulations again!"
-    return f"Congratulations again — {_quote(item.evidence)} was great to hear!"
+def success_line(item: RememberedItem) -> str | None:
+    if not item.said_by_them or _CONGRATS.match(item.summary.strip()):
+        return None  # the user's own words, or them congratulating someone else
+    phrase = _phrase(item)
+    if phrase and (starts_with_you(phrase) or is_clause(phrase)):
+        return f"So glad to hear {phrase} — congratulations!"
+    if phrase and is_noun_phrase(phrase):
+        return f"Congratulations on {phrase}!"
+    return None
 
 
-def my_commitment_line(item: RememberedItem, today_iso: str) -> str:
-    summary = clean_text(item.summary, 120).strip(" .!")
+def my_commitment_line(item: RememberedItem, today_iso: str) -> str | None:
+    phrase = _phrase(item)
     overdue = item.due is not None and item.due.isoformat() < today_iso
-    if _VERBS.match(summary):
+    if phrase and _VERBS.match(phrase):
         if overdue:
-            return f"I'm sorry I haven't yet managed to {summary} — I'll get to it this week."
+            return f"I'm sorry I haven't yet managed to {phrase} — I haven't forgotten."
         when = f" by {item.due.strftime('%A, %B')} {item.due.day}" if item.due else ""
-        return f"I haven't forgotten that I promised to {summary}{when} — I'm on it."
-    return f"About what I promised ({_quote(item.evidence)}): I haven't forgotten."
+        return f"I haven't forgotten that I promised to {phrase}{when} — I'm on it."
+    quote = _quote(item.evidence)
+    return f"About what I promised ({quote}): I haven't forgotten." if quote else None
 
 
-def their_commitment_line(item: RememberedItem) -> str:
-    summary = clean_text(item.summary, 120).strip(" .!")
-    if item.said_by_them:
-        phrase = re.sub(r"\byou\b", "me", summary, flags=re.IGNORECASE)
-        phrase = re.sub(r"\byour\b", "my", phrase, flags=re.IGNORECASE)
-    else:
-        phrase = summary
-    if _VERBS.match(phrase):
+def their_commitment_line(item: RememberedItem) -> str | None:
+    phrase = _phrase(item)
+    if phrase and _VERBS.match(phrase):
         return f"No rush at all, but you'd mentioned you would {phrase} — is that still on?"
-    return f"No rush at all — you'd mentioned {_quote(item.evidence)}; is that still on?"
+    quote = _quote(item.evidence)
+    if quote and item.said_by_them:
+        return f"No rush at all — you'd mentioned {quote}; is that still on?"
+    return None
+
+
+def _item_line(checkin: CheckIn, item: RememberedItem, seed: str,
+               today_iso: str) -> str | None:
+    if item.event_date and checkin.reason == "event" and item.whose != "mine":
+        return event_line(item)
+    if item.kind == "commitment" and item.whose == "mine":
+        return my_commitment_line(item, today_iso)
+    if item.kind == "commitment":
+        return their_commitment_line(item)
+    if item.kind == "challenge":
+        return challenge_line(item, seed)
+    if item.kind == "success":
+        return success_line(item)
+    return None
 
 
 def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
+    """One sentence per item that can be said whole and right; a generic line only when
+    nothing specific can."""
     seed = checkin.address + checkin.reason
     lines: list[str] = []
     if checkin.reason == "nudge":
         lines.append(_pick(NUDGE_LINES, seed))
     for item in checkin.items:
-        if item.event_date and checkin.reason == "event" and item.whose != "mine":
-            lines.append(event_line(item))
-        elif item.kind == "commitment" and item.whose == "mine":
-            lines.append(my_commitment_line(item, today_iso))
-        elif item.kind == "commitment":
-            lines.append(their_commitment_line(item))
-        elif item.kind == "challenge":
-            lines.append(challenge_line(item, seed))
-        elif item.kind == "success":
-            lines.append(success_line(item))
-    if checkin.reason == "cadence" and not any(i.kind == "challenge" for i in checkin.items):
+        line = _item_line(checkin, item, seed, today_iso)
+        if line and line not in lines:
+            lines.append(line)
+    asks_already = any(line.endswith("?") for line in lines)
+    if not lines or (checkin.reason == "cadence" and not asks_already):
         lines.insert(0, _pick(CADENCE_LINES, seed))
     return lines
 
@@ -166,9 +184,10 @@ def _greeting(first: str, voice: Voice | None) -> str:
 def _sign_off(checkin: CheckIn, signature: str | None,
               voice: Voice | None) -> tuple[str, str]:
     """(closing, signature): the user's own sign-off to them when known."""
-    mine = clean_text(signature or "", 200)
+    mine = clean_text(signature or (voice.my_name if voice else ""), 200)
     if voice and voice.closing:
-        lines = "\n".join(clean_text(line, 60) for line in voice.closing.splitlines()[:2])
+        lines = "\n".join(tidy_sign_off(clean_text(line, 60))
+                          for line in voice.closing.splitlines()[:2])
         return lines, "" if voice.closing_has_name else mine
     return _pick(CLOSINGS, checkin.address), mine
 

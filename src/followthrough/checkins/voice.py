@@ -36,6 +36,7 @@ class Voice:
     display_names: tuple[str, ...] = ()  # every display name seen for them, most used first
     closing: str = ""  # the user's sign-off to them, else the user's usual one
     closing_has_name: bool = False  # the sign-off already ends with the user's name
+    my_name: str = ""  # the name the user usually signs with ("Sally")
 
 
 def _capitalised(word: str) -> str:
@@ -101,6 +102,18 @@ def greeting_name(voice: Voice, name: str, address: str) -> tuple[str, str]:
     if found:
         return found, "their address"
     return "", ""
+
+
+_SHOUTED = re.compile(r"([!?.])\1+")
+
+
+def tidy_sign_off(line: str) -> str:
+    """"THANKS!!!!!!!!" → "Thanks!": the user's own words, without the shouting."""
+    calm = _SHOUTED.sub(r"\1", line.strip())
+    letters = [c for c in calm if c.isalpha()]
+    if len(letters) > 3 and all(c.isupper() for c in letters):
+        calm = calm[:1] + calm[1:].lower()
+    return calm
 
 
 def most_used(values: Sequence[str]) -> str:

@@ -37,9 +37,11 @@ class VoiceStore:
                 greetings[address].append((greeted, greeting or ""))
             if closing is not None:
                 closings[address].append((closing, signed_name is not None))
-        usual = [(r[0], r[1] is not None) for r in self.conn.execute(
+        usual_rows = self.conn.execute(
             "SELECT closing, signed_name FROM message WHERE direction = 'out' "
-            "AND closing IS NOT NULL ORDER BY date")]
+            "AND closing IS NOT NULL ORDER BY date").fetchall()
+        usual = [(r[0], r[1] is not None) for r in usual_rows]
+        my_name = most_used([r[1] for r in usual_rows if r[1]])
         signed: dict[str, list[str]] = defaultdict(list)
         for row in self.conn.execute(
                 "SELECT p.address, m.signed_name FROM message m "
@@ -66,5 +68,5 @@ class VoiceStore:
             names = tuple(displays.get(address, ()))
             out[address] = Voice(greeted, line,
                                  trusted_signature(signed.get(address, []), address, names),
-                                 names, closing, named)
+                                 names, closing, named, my_name)
         return out
