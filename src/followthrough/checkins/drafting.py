@@ -114,7 +114,7 @@ def write_drafts(config: Config, store: CheckinStore, checkins: Sequence[CheckIn
     ``explain``) and never stops the others; an account whose APPEND fails is left for the
     next run (its planned draft is finished then)."""
     written = []
-    voices = VoiceStore(store.store).voices() if checkins else {}
+    voices = VoiceStore(store.store).voices() if checkins else None
     for checkin in checkins:
         account = config.account(checkin.account) or config.accounts[0]
         folder = folders.get(account.name)
@@ -122,7 +122,7 @@ def write_drafts(config: Config, store: CheckinStore, checkins: Sequence[CheckIn
             continue  # that account could not be reached this time
         try:
             draft = make_draft(config, account, checkin, now,
-                               voice=voices.get(checkin.address))
+                               voice=voices.of(checkin.address) if voices else None)
         except Exception as exc:  # one contact's draft never stops the others
             problem = str(exc) if isinstance(exc, UnwritableAddress) else (
                 f"composing the draft failed: {type(exc).__name__}: {exc}")

@@ -10,7 +10,7 @@ from followthrough.checkins.draft_changes import summary
 from followthrough.checkins.drafting import evaluate, own_addresses, unwritable
 from followthrough.checkins.planning import Verdict, cadence_for
 from followthrough.checkins.review_folder import plain_text
-from followthrough.checkins.voice import Voice, greeting_name
+from followthrough.checkins.voice import greeting_name
 from followthrough.cli.base import (
     add_command,
     add_json_flag,
@@ -138,7 +138,7 @@ def _explain(args: argparse.Namespace) -> int:
         items = checkins.items().get(address, [])
         drafts = [d for d in checkins.drafts() if d.address == address]
         problem = checkins.problems().get(address)
-        voice = VoiceStore(store).voices().get(address, Voice())
+        voice = VoiceStore(store).voices().of(address)
     if verdict is None:
         raise FollowthroughError(f"no history with {args.address}; nothing to explain")
     cadence, source = cadence_for(config, address)

@@ -24,11 +24,22 @@ _OUT_TO_FEW = """
     WHERE recipients <= ? ORDER BY date"""
 
 
+class Voices:
+    """Per contact what was learned; for anyone else, the user's usual sign-off and name."""
+
+    def __init__(self, known: dict[str, Voice], usual: Voice) -> None:
+        self.known = known
+        self.usual = usual
+
+    def of(self, address: str) -> Voice:
+        return self.known.get(address, self.usual)
+
+
 class VoiceStore:
     def __init__(self, store: Store) -> None:
         self.conn = store.conn
 
-    def voices(self) -> dict[str, Voice]:
+    def voices(self) -> Voices:
         greetings: dict[str, list[tuple[str, str]]] = defaultdict(list)
         closings: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         for row in self.conn.execute(_OUT_TO_FEW, (MAX_RECIPIENTS_FOR_CLOSING,)):
@@ -57,6 +68,7 @@ class VoiceStore:
         usual_closing = most_used([c for c, _ in usual])
         if sum(1 for c, _ in usual if c == usual_closing) < MIN_USUAL_CLOSING:
             usual_closing = ""
+        usual_named = any(c == usual_closing and n for c, n in usual)
         out: dict[str, Voice] = {}
         for address in set(greetings) | set(closings) | set(signed) | set(displays):
             greeted = most_used([n for n, _ in greetings.get(address, [])])
@@ -69,4 +81,5 @@ class VoiceStore:
             out[address] = Voice(greeted, line,
                                  trusted_signature(signed.get(address, []), address, names),
                                  names, closing, named, my_name)
-        return out
+        return Voices(out, Voice(closing=usual_closing, closing_has_name=usual_named,
+                                 my_name=my_name))
