@@ -25,6 +25,10 @@ PURE_CORE = (
     "followthrough.checkins.draft_message",
     "followthrough.checkins.flowed",
     "followthrough.checkins.draft_changes",
+    "followthrough.checkins.voice",
+    "followthrough.checkins.phrasing",
+    "followthrough.mail.address_syntax",
+    "followthrough.mail.salutations",
 )
 EDGE_LIBRARIES = ("imapclient", "sqlite3", "spacy", "mailparser", "keyring", "socket", "ssl")
 EDGE_MODULES = ("followthrough.cli", "followthrough.state", "followthrough.service",
