@@ -12,7 +12,7 @@ import hashlib
 
 from followthrough.mail.message_parse import ParsedMessage
 
-TEXT_CHARS = 20_000  # enough to tell two messages apart, bounded for speed
+TEXT_CHARS = 4_000  # with sender, recipients, date and subject: enough to tell apart
 
 
 def content_key(message: ParsedMessage) -> str:

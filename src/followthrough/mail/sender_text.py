@@ -102,7 +102,8 @@ def written_lines(body: str) -> list[str]:
     return [line for line in lines if not line.lstrip().startswith(">")]
 
 
-def sender_text(body: str) -> str:
-    """The part of ``body`` its sender wrote: quotes, signatures and disclaimers removed."""
-    lines = _drop_sign_off(written_lines(body))
+def sender_text(body: str, written: list[str] | None = None) -> str:
+    """The part of ``body`` its sender wrote: quotes, signatures and disclaimers removed
+    (pass ``written``, from :func:`written_lines`, when it is at hand)."""
+    lines = _drop_sign_off(written if written is not None else written_lines(body))
     return "\n".join(lines).strip()[:MAX_SENDER_TEXT]

@@ -56,9 +56,10 @@ _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet me kno
                    r"\bany (?:news|update|thoughts)\b", re.IGNORECASE)
 
 
-def asks_for_answer(text: str) -> bool:
+def asks_for_answer(text: str, written: list[str] | None = None) -> bool:
     """Whether the sender's own words ask a question or for something: only such
-    messages deserve a nudge when they go unanswered."""
+    messages deserve a nudge when they go unanswered (``written``: the lines the sender
+    wrote, when already at hand)."""
     from followthrough.mail.sender_text import sender_text
 
-    return bool(_ASKS.search(sender_text(text)))
+    return bool(_ASKS.search(sender_text(text, written)))

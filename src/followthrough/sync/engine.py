@@ -138,13 +138,13 @@ class BatchBuilder:
         if direction == "in":
             automated = automated_reason(message.headers, sender) or spoofing_reason(
                 sender, message.sender.name if message.sender else "")
+        lines = written_lines(message.text)
+        asks = asks_for_answer(message.text, lines)
         if automated is not None:
-            return MessageRecord(message, uid, direction, key, automated,
-                                 asks=asks_for_answer(message.text))
-        lines = written_lines(message.text)  # how a person opens and signs: names, voice
-        return MessageRecord(message, uid, direction, key, automated,
-                             asks=asks_for_answer(message.text), opening=opening(lines),
-                             closing=closing(lines))
+            return MessageRecord(message, uid, direction, key, automated, asks=asks)
+        # how a person opens and signs: names and the user's voice
+        return MessageRecord(message, uid, direction, key, automated, asks=asks,
+                             opening=opening(lines), closing=closing(lines))
 
 
 def _worth_analysing(record: MessageRecord) -> bool:
