@@ -41,6 +41,7 @@ def test_first_name_from_address_only_in_first_last_form(address: str, first: st
 def test_a_signed_name_is_trusted_when_it_fits_or_recurs() -> None:
     assert trusted_signature(["Jeff"], "jdasovic@enron.com", ["Jeffrey Dasovich"]) == "Jeff"
     assert trusted_signature(["John"], "john.viverito@enron.com", []) == "John"
+    assert trusted_signature(["Tom Spencer"], "tspencer@aesc.com", []) == "Tom"  # surname
     assert trusted_signature(["Becky"], "cantrell@wantabe.com", []) == ""  # once, no fit
     assert trusted_signature(["Becky", "Becky", "Rebecca"], "cantrell@wantabe.com",
                              []) == "Becky"

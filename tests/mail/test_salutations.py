@@ -36,10 +36,10 @@ def test_no_opening_when_it_greets_no_one_person(text: str) -> None:
     ("ok\n- Sally", Closing("- Sally", "Sally")),
     ("Please let me know if you have any comments.\nJohn", Closing("John", "John")),
     ("with Enron.\nThanks,\nTom Spencer\nAES Odyssey\nPhone: 607-216-3309\nFax: 607-256-2201",
-     Closing("Thanks,\nTom Spencer", "Tom")),
+     Closing("Thanks,\nTom Spencer", "Tom Spencer")),
     ("See you.\n\nBest regards,\nJane Q. Public\n--------------------------\n"
      "Sent from my BlackBerry Wireless Handheld", Closing("Best regards,\nJane Q. Public",
-                                                          "Jane")),
+                                                          "Jane Q. Public")),
     ("That works.\nThanks,", Closing("Thanks,", "")),
 ])
 def test_sign_offs_and_the_name_signed(text: str, expected: Closing) -> None:

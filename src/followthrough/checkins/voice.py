@@ -68,23 +68,30 @@ def name_from_address(address: str) -> str:
     return _capitalised(parts[0])
 
 
-def _fits(name: str, address: str, display_names: Iterable[str]) -> bool:
-    lowered = name.lower()
-    return lowered in address.partition("@")[0].lower() or any(
-        lowered in d.lower() for d in display_names)
+def _fits(signed: Sequence[str], address: str, display_names: Iterable[str]) -> bool:
+    """A signed name fits when its first name is in their address or a display name, or a
+    longer part of it is in their address ("Tom Spencer" for tspencer@)."""
+    local = address.partition("@")[0].lower()
+    first = signed[0].split()[0].lower()
+    if first in local or any(first in d.lower() for d in display_names):
+        return True
+    return any(len(word) >= 3 and word.lower().strip(".") in local
+               for name in signed for word in name.split()[1:])
 
 
 def trusted_signature(signed: Sequence[str], address: str,
                       display_names: Sequence[str]) -> str:
-    """The name a contact signs with, when it is theirs: it fits their address or a display
-    name, or they signed with it repeatedly and mostly."""
-    if not signed:
+    """The first name a contact signs with ("Tom" from "Tom Spencer"), when it is theirs: it
+    fits their address or a display name, or they signed with it repeatedly and mostly."""
+    firsts = [name.split()[0] for name in signed if name.split()]
+    if not firsts:
         return ""
-    name, count = Counter(signed).most_common(1)[0]
-    if _fits(name, address, display_names):
-        return name
-    if count >= MIN_REPEATS and count / len(signed) >= MIN_SHARE:
-        return name
+    first, count = Counter(firsts).most_common(1)[0]
+    variants = [name for name in signed if name.split()[:1] == [first]]
+    if _fits(variants, address, display_names):
+        return first
+    if count >= MIN_REPEATS and count / len(firsts) >= MIN_SHARE:
+        return first
     return ""
 
 

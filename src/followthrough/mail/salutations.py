@@ -49,7 +49,7 @@ class Opening:
 @dataclass(frozen=True)
 class Closing:
     lines: str  # the sign-off as written ("Thanks,\nSally" or "--Sally"), at most 2 lines
-    name: str  # the name signed with ("Sally"), "" when only a closing word ("Thanks,")
+    name: str  # the name signed with ("Sally", "Tom Spencer"), "" for only "Thanks,"
 
 
 def _is_name(word: str) -> bool:
@@ -87,7 +87,7 @@ def closing(lines: Sequence[str]) -> Closing | None:
         if _CLOSING_LINE.match(line):
             name_match = _BARE_NAME.match(rest[0]) if rest else None
             if name_match and _is_name(name_match["name"]):
-                return Closing(f"{line.strip()}\n{rest[0].strip()}", name_match["name"])
+                return Closing(f"{line.strip()}\n{rest[0].strip()}", rest[0].strip())
             if not rest:
                 return Closing(line.strip(), "")
             continue
@@ -99,5 +99,5 @@ def closing(lines: Sequence[str]) -> Closing | None:
         if match and _is_name(match["name"]) and len(rest) <= 4 and index > 0 \
                 and _ends_a_text(tail[index - 1]) \
                 and sum(1 for t in tail if _BARE_NAME.match(t)) < 3:  # not a list of names
-            return Closing(line.strip(), match["name"])
+            return Closing(line.strip(), line.strip())
     return None

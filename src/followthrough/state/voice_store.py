@@ -52,7 +52,7 @@ class VoiceStore:
             "SELECT closing, signed_name FROM message WHERE direction = 'out' "
             "AND closing IS NOT NULL ORDER BY date").fetchall()
         usual = [(r[0], r[1] is not None) for r in usual_rows]
-        my_name = most_used([r[1] for r in usual_rows if r[1]])
+        my_name = most_used([r[1].split()[0] for r in usual_rows if r[1] and r[1].split()])
         signed: dict[str, list[str]] = defaultdict(list)
         for row in self.conn.execute(
                 "SELECT p.address, m.signed_name FROM message m "
