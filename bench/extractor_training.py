@@ -248,9 +248,12 @@ def cross_scored(prepared: Sequence[Prepared], group: Callable[[Prepared], str],
 
 
 def blank_model() -> Language:
-    """An untrained classifier (for cutting candidates before any model exists)."""
+    """An untrained classifier (every score 0.5): for cutting candidates before any model
+    exists, and for the rules-only baseline."""
     nlp = spacy.blank("en")
     textcat = nlp.add_pipe(COMPONENT)
     for kind in KINDS:
         textcat.add_label(kind)
+    nlp.initialize(lambda: [SpacyExample.from_dict(Doc(nlp.vocab, words=["x"]),
+                                                   {"cats": dict.fromkeys(KINDS, 0.0)})])
     return nlp
