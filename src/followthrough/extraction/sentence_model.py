@@ -134,9 +134,10 @@ class SentenceModel:
 
     def scores(self, sentences: Sequence[list[str]]) -> list[dict[str, float]]:
         docs = [Doc(self.nlp.vocab, words=words) for words in sentences if words]
-        scored = iter(self.textcat.pipe(docs, batch_size=256))
-        return [dict(next(scored).cats) if words else dict.fromkeys(KINDS, 0.0)
-                for words in sentences]
+        labels = self.textcat.labels
+        rows = iter(self.textcat.model.predict(docs).tolist() if docs else [])
+        return [dict(zip(labels, next(rows), strict=True)) if words
+                else dict.fromkeys(KINDS, 0.0) for words in sentences]
 
     def decide(self, scores: dict[str, float], matches: Sequence[RuleMatch]) -> list[Decision]:
         fired = {m.kind: m for m in matches}
