@@ -63,6 +63,10 @@ def rules_only(lexicon: Lexicon) -> Extractor:
     return Extractor(model)
 
 
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def table(name: str, report: dict[str, Any]) -> str:
     rows = [f"{name}: {report['messages']} messages"]
     for kind in KINDS:
@@ -89,7 +93,6 @@ def main() -> int:
     lexicon = training.feelings_lexicon()
     baseline = rules_only(lexicon)
     prepared = training.prepare(examples, baseline, lexicon, scorer.matches)
-    log: Callable[[str], None] = (lambda text: print(text, file=sys.stderr, flush=True))
     schemes: dict[str, Callable[[Prepared], str]] = {
         "5-fold": lambda p: p.example.id, "by owner": lambda p: p.example.user}
     reports = {"rules only": training.evaluate(scorer, examples, records(baseline, examples))}

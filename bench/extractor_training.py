@@ -23,7 +23,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example as SpacyExample
-from spacy.util import minibatch
+from thinc.api import fix_random_seed
 
 from bench.training_data import EVAL, Example
 from followthrough.extraction import Extractor
@@ -115,9 +115,9 @@ def train(prepared: Sequence[Prepared], seed: int = 0, epochs: int = EPOCHS,
           log: Callable[[str], None] | None = None, ngrams: int = 2,
           repeat_positives: int = 1) -> Language:
     """A blank English pipeline with one trained ``textcat_multilabel``."""
-    spacy.util.fix_random_seed(seed)
+    fix_random_seed(seed)
     nlp = spacy.blank("en")
-    textcat = nlp.add_pipe(COMPONENT, config={"model": {
+    textcat: Any = nlp.add_pipe(COMPONENT, config={"model": {
         "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
         "ngram_size": ngrams, "no_output_layer": False, "length": 2 ** 18}})
     for kind in KINDS:
@@ -130,8 +130,8 @@ def train(prepared: Sequence[Prepared], seed: int = 0, epochs: int = EPOCHS,
     for epoch in range(epochs):
         shuffle.shuffle(data)
         losses: dict[str, float] = {}
-        for batch in minibatch(data, size=BATCH):
-            nlp.update(batch, sgd=optimizer, losses=losses)
+        for start in range(0, len(data), BATCH):
+            nlp.update(data[start:start + BATCH], sgd=optimizer, losses=losses)
         if log:
             log(f"  epoch {epoch + 1}/{epochs}: loss {losses.get(COMPONENT, 0.0):.3f}")
     return nlp
@@ -251,7 +251,7 @@ def blank_model() -> Language:
     """An untrained classifier (every score 0.5): for cutting candidates before any model
     exists, and for the rules-only baseline."""
     nlp = spacy.blank("en")
-    textcat = nlp.add_pipe(COMPONENT)
+    textcat: Any = nlp.add_pipe(COMPONENT)
     for kind in KINDS:
         textcat.add_label(kind)
     nlp.initialize(lambda: [SpacyExample.from_dict(Doc(nlp.vocab, words=["x"]),

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import extractor_training as training  # noqa: E402
-from bench.training_data import LABEL_FILES, load_examples  # noqa: E402
+from bench.training_data import EVAL, LABEL_FILES, load_examples  # noqa: E402
 from followthrough.extraction import Extractor  # noqa: E402
 from followthrough.extraction.sentence_model import MODEL_DIR, SentenceModel  # noqa: E402
 
@@ -42,8 +42,8 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=training.EPOCHS)
     args = parser.parse_args()
-    if not training.EVAL.is_dir():
-        raise SystemExit(f"no labeled data at {training.EVAL}")
+    if not EVAL.is_dir():
+        raise SystemExit(f"no labeled data at {EVAL}")
     started = time.perf_counter()
     files = LABEL_FILES[:1] if args.limit else LABEL_FILES
     examples = load_examples(files)
@@ -65,7 +65,7 @@ def main() -> int:
     log("training on everything:")
     nlp = training.train(prepared, epochs=args.epochs, log=log)
     nlp.meta["name"] = "followthrough_sentences"
-    nlp.meta["description"] = "commitment / challenge / success sentences (bench/train_extractor.py)"
+    nlp.meta["description"] = "commitment / challenge / success sentences"
     nlp.meta["followthrough"] = {"thresholds": thresholds, "rules_alone": rules_alone,
                                  "messages": len(examples), "sentences": sentences,
                                  "epochs": args.epochs}

@@ -113,7 +113,7 @@ class SentenceModel:
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         self.nlp = nlp
         self.lexicon = lexicon
-        self.textcat = nlp.get_pipe(COMPONENT)
+        self.textcat: Any = nlp.get_pipe(COMPONENT)
         settings: dict[str, Any] = dict(nlp.meta.get("followthrough", {}))
         self.thresholds: dict[str, float] = {
             kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
