@@ -59,7 +59,7 @@ def stored(config: Config, sql: str) -> list[tuple[object, ...]]:
 def conversation() -> tuple[list[bytes], list[bytes]]:
     first = make_message(subject="Permit hearing", message_id="<p1@example.com>",
                          date=BASE_DATE,
-                         body="We're stuck on the permit: the hearing got moved to May 12.\n")
+                         body="I've been sick all week and missed the interview on May 12.\n")
     reply = make_message(sender=ME, to="Alice Example <alice@example.com>",
                          subject="Re: Permit hearing", message_id="<p2@example.com>",
                          in_reply_to="<p1@example.com>", references="<p1@example.com>",
@@ -273,7 +273,7 @@ def test_cli_sync_contacts_show(config: Config, dovecot: Dovecot, mail_user: str
     # Extraction ran during sync (in its worker process) and its items are remembered.
     assert "commitment (sender, due 2026-03-06): send you the notes" in shown.stdout
     assert "“I'll send you the notes by Friday.”" in shown.stdout
-    assert "challenge (sender): the hearing" in shown.stdout  # its event, May 12
+    assert "challenge (sender): the interview" in shown.stdout  # its event, May 12
     missing = cli(config, "show", "nobody@example.com")
     assert missing.returncode == 1 and "no history with nobody@example.com" in missing.stderr
 

@@ -7,14 +7,18 @@ from datetime import date
 
 from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.items import Item
-from followthrough.extraction.pipeline import SentenceMatch, build_pipeline
-from followthrough.extraction.rules import RuleMatch, default_rules, normalise
+from followthrough.extraction.pipeline import Candidate, build_pipeline
+from followthrough.extraction.rules import RuleMatch, auto_holder
+from followthrough.extraction.sentence_model import Decision, SentenceModel
 from followthrough.extraction.summaries import summarise
 from followthrough.mail.message_parse import ParsedMessage
 from followthrough.mail.sender_text import sender_text
 
 MAX_ITEMS_PER_MESSAGE = 12
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_RECIPIENT_PROMISE = re.compile(
+    r"^(?:thanks?(?: you)? for (?:agreeing|offering|volunteering)|as you (?:promised|said)|"
+    r"you(?:'ll| will| said you(?:'d| would))\b)")
 _CLAUSE_START = re.compile(r"[.;:!?]\s+|,\s+(?:and|but|so)?\s*|\s-{1,2}\s|\b(?:but|because|and)\s+")
 _EVENT_PHRASE = re.compile(
     r"\b(?:(?:the|my|our|your|his|her|their|a|an)\s+)(?:[a-z][\w-]*\s+){0,2}?"
@@ -30,45 +34,63 @@ _EVENT = re.compile(
 
 
 class Extractor:
-    """Holds the spaCy pipeline; ``analyse`` fits the sync engine's Analyser signature."""
+    """The spaCy pipeline (segmentation and rules) and the trained sentence model;
+    ``analyse`` fits the sync engine's Analyser signature."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: SentenceModel | None = None) -> None:
         self.nlp = build_pipeline()
-        self.rules = default_rules()  # the same rules the pipeline's item finder uses
+        self.model = model if model is not None else SentenceModel.load()
 
-    def extract_text(self, body: str, written_on: date | None) -> list[Item]:
-        """Items in a message body (quotes, signatures, disclaimers are removed first)."""
+    def candidates(self, body: str) -> list[Candidate]:
+        """The sentences of the sender's own text that may hold an item, in order."""
         own_text = sender_text(body)
         if len(own_text) < 6:
             return []
-        # Only paragraphs holding an anchor word of some rule can hold an item.
-        paragraphs = [p for p in _PARAGRAPH.split(own_text)
-                      if p.strip() and self.rules.may_match(normalise(p))]
-        items = [self._item(found, written_on)
-                 for doc in self.nlp.pipe(paragraphs) for found in doc._.item_matches]
+        paragraphs = [p for p in _PARAGRAPH.split(own_text) if p.strip()]
+        return [found for doc in self.nlp.pipe(paragraphs) for found in doc._.candidates]
+
+    def extract_text(self, body: str, written_on: date | None) -> list[Item]:
+        """Items in a message body (quotes, signatures, disclaimers are removed first)."""
+        candidates = self.candidates(body)
+        if not candidates:
+            return []
+        words = [self.model.words(c.normalised, c.matches, i) for i, c in enumerate(candidates)]
+        items = [self._item(found, decision, written_on)
+                 for found, scores in zip(candidates, self.model.scores(words), strict=True)
+                 for decision in self.model.decide(scores, found.matches)]
         return items[:MAX_ITEMS_PER_MESSAGE]
 
     def analyse(self, message: ParsedMessage, direction: str) -> list[Item]:
         return self.extract_text(message.text, message.local_date)
 
     @staticmethod
-    def _item(found: SentenceMatch, written_on: date | None) -> Item:
+    def _item(found: Candidate, decision: Decision, written_on: date | None) -> Item:
         evidence = found.sentence.text.strip()
-        normalised = normalise(evidence)
-        match = found.match
+        normalised = found.normalised
+        kind, match = decision.kind, decision.rule
         due = event = None
         if written_on is not None:
             when = resolve_date(evidence, written_on)
-            if match.kind == "commitment":
+            if kind == "commitment":
                 due = when
             elif when is not None and _EVENT.search(normalised):
                 event = when
-        summary = summarise(evidence, normalised, _summary_start(normalised, match))
+        start = _summary_start(normalised, match) if match else 0
+        summary = summarise(evidence, normalised, start)
         if event is not None:
             phrase = _EVENT_PHRASE.search(evidence)
             summary = " ".join(phrase.group(0).split()) if phrase else summary
-        return Item(kind=match.kind, holder=match.holder, evidence=evidence, summary=summary,
-                    confidence=match.confidence, due=due, event_date=event)
+        holder = match.holder if match else _holder(kind, normalised)
+        return Item(kind=kind, holder=holder, evidence=evidence, summary=summary,
+                    confidence=round(decision.score, 3), due=due, event_date=event)
+
+
+def _holder(kind: str, normalised: str) -> str:
+    """Whose item, when no rule of its kind fired: a promise is the sender's unless it
+    records the recipient's; a challenge or success belongs to whom the sentence is about."""
+    if kind == "commitment":
+        return "recipient" if _RECIPIENT_PROMISE.search(normalised) else "sender"
+    return auto_holder(normalised, 0, 0)
 
 
 def _summary_start(normalised: str, match: RuleMatch) -> int:

@@ -3,8 +3,9 @@
 - ``followthrough_line_breaks`` starts a sentence after a blank line or a short line, as
   email is written (greetings, bullet lists, hard-wrapped paragraphs);
 - the built-in ``sentencizer`` splits the rest on punctuation;
-- ``followthrough_items`` applies the shipped rules to each sentence and stores what fires
-  in ``doc._.item_matches``.
+- ``followthrough_items`` applies the shipped rules to each sentence that could hold an
+  item and stores it with what fired in ``doc._.candidates`` (the trained sentence model
+  then reads every candidate: rules are its features and a layer of their own).
 
 Nothing is downloaded: the rules ship in the package (``patterns.toml``).
 """
@@ -24,13 +25,16 @@ MAX_SENTENCE = 600  # longer "sentences" are tables, logs or run-ons, not someth
 
 
 @dataclass(frozen=True)
-class SentenceMatch:
+class Candidate:
+    """A sentence that may hold an item: its text normalised, and the rules that fire."""
+
     sentence: Span
-    match: RuleMatch
+    normalised: str
+    matches: tuple[RuleMatch, ...]
 
 
-if not Doc.has_extension("item_matches"):
-    Doc.set_extension("item_matches", default=None)
+if not Doc.has_extension("candidates"):
+    Doc.set_extension("candidates", default=None)
 
 
 class LineBreaks:
@@ -55,20 +59,20 @@ class LineBreaks:
 
 
 class ItemFinder:
-    """Applies the rules to every sentence of a document."""
+    """Applies the rules to every sentence of a document that could hold an item."""
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
 
     def __call__(self, doc: Doc) -> Doc:
-        found: list[SentenceMatch] = []
+        found: list[Candidate] = []
         for sentence in doc.sents:
             text = sentence.text
             if not 6 <= len(text) <= MAX_SENTENCE or not any(c.isalpha() for c in text):
                 continue
-            for match in self.rules.match(normalise(text)):
-                found.append(SentenceMatch(sentence, match))
-        doc._.item_matches = found
+            normalised = normalise(text)
+            found.append(Candidate(sentence, normalised, tuple(self.rules.match(normalised))))
+        doc._.candidates = found
         return doc
 
 

@@ -1,0 +1,157 @@
+"""The trained sentence model: which candidate sentences hold a commitment, a challenge or
+a success.
+
+A spaCy ``textcat_multilabel`` (bag of words and bigrams, trained from ``spacy.blank("en")``
+by ``bench/train_extractor.py``) reads each candidate sentence as lower-cased words plus
+feature words: which rules fired (and with which holder), first-person future, questions,
+conditionals, requests, words of negative or positive feeling (a lexicon derived from
+VADER's at training time and shipped beside the model), where the sentence stands in the
+message and how long it is. One
+threshold per kind, chosen by cross-validation, turns its scores into items; a kind may
+also trust its rules alone. The trained model ships in the package (``model/``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from followthrough.extraction.rules import RuleMatch
+
+KINDS = ("commitment", "challenge", "success")
+MODEL_DIR = "model"
+COMPONENT = "textcat_multilabel"
+LEXICON_FILE = "feelings.json"
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!$%]")
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern)) for name, pattern in (
+        ("xfirstfuture", r"\b(?:i|we)(?:'ll| will| shall|'m going to| am going to|"
+                         r"'re going to| are going to| can| could)\b"),
+        ("xfirstwould", r"\b(?:i|we)(?:'d| would) (?:be )?(?:happy|glad|love|like)\b"),
+        ("xyoufuture", r"\byou(?:'ll| will| are going to|'re going to)\b"),
+        ("xthirdfuture", r"\b(?:he|she|they|it|this|that|[a-z]+)(?:'ll| will) (?:be )?"
+                         r"(?:send|follow|call|get|have|arrive|come|forward)\w*\b"),
+        ("xletme", r"\blet me\b"),
+        ("xquestion", r"\?"),
+        ("xstartif", r"^(?:if|when|once|as soon as|whenever|should)\b"),
+        ("xif", r"\b(?:if|unless|whether)\b"),
+        ("xplease", r"\b(?:please|pls|can you|could you|would you)\b"),
+        ("xanything", r"\b(?:anything|any questions|anytime|any time)\b"),
+        ("xpast", r"\b(?:i|we) (?:sent|forwarded|called|talked|spoke|met|did|had|left)\b"),
+        ("xexclaim", r"!"),
+        ("xnegation", r"\b(?:not|n't|never|no)\b"),
+        ("xcongrats", r"\bcongrat"),
+        ("xsorry", r"\bsorry\b"),
+        ("xhope", r"\bhope\b"),
+        ("xthanks", r"\bthank"),
+    ))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words of feeling: mild and strong, negative and positive."""
+
+    negative: frozenset[str] = frozenset()
+    positive: frozenset[str] = frozenset()
+    strong_negative: frozenset[str] = frozenset()
+    strong_positive: frozenset[str] = frozenset()
+
+    def features(self, words: Iterable[str]) -> list[str]:
+        found: list[str] = []
+        for word in words:
+            if word in self.negative:
+                found.append("xstrongneg" if word in self.strong_negative else "xnegword")
+            elif word in self.positive:
+                found.append("xstrongpos" if word in self.strong_positive else "xposword")
+        counts = {name: found.count(name) for name in set(found)}
+        return found + [f"{name}many" for name, n in counts.items() if n > 1]
+
+    def to_json(self) -> str:
+        return json.dumps({name: sorted(getattr(self, name)) for name in (
+            "negative", "positive", "strong_negative", "strong_positive")}, indent=0)
+
+    @classmethod
+    def from_json(cls, text: str) -> Lexicon:
+        data = json.loads(text)
+        return cls(*(frozenset(data.get(name, ())) for name in (
+            "negative", "positive", "strong_negative", "strong_positive")))
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str
+    score: float
+    rule: RuleMatch | None  # the rule of that kind that fired, if any
+
+
+def classifier_words(normalised: str, matches: Sequence[RuleMatch], position: int,
+                     lexicon: Lexicon) -> list[str]:
+    """What the model reads for one sentence: its words, then the feature words."""
+    words = _WORD.findall(normalised)
+    features = lexicon.features(words)
+    features += [f"xrule{m.kind}" for m in matches]
+    features += [f"xrule{m.kind}{m.holder}" for m in matches]
+    features += [name for name, cue in _CUES if cue.search(normalised)]
+    features.append(f"xpos{min(position, 3)}")
+    features.append(f"xlen{min(len(words) // 6, 6)}")
+    return words + features
+
+
+class SentenceModel:
+    """The trained classifier with its thresholds; ``decide`` gives the items' kinds."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.nlp = nlp
+        self.lexicon = lexicon
+        self.textcat: Any = nlp.get_pipe(COMPONENT)
+        settings: dict[str, Any] = dict(nlp.meta.get("followthrough", {}))
+        self.thresholds: dict[str, float] = {
+            kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
+        self.rules_alone: frozenset[str] = frozenset(settings.get("rules_alone", ()))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SentenceModel:
+        if path is None:
+            return _shipped()
+        return cls(spacy.load(path), Lexicon.from_json((path / LEXICON_FILE).read_text("utf-8")))
+
+    def save(self, path: Path) -> None:
+        self.nlp.to_disk(path)
+        (path / LEXICON_FILE).write_text(self.lexicon.to_json(), "utf-8")
+
+    def words(self, normalised: str, matches: Sequence[RuleMatch], position: int) -> list[str]:
+        return classifier_words(normalised, matches, position, self.lexicon)
+
+    def scores(self, sentences: Sequence[list[str]]) -> list[dict[str, float]]:
+        docs = [Doc(self.nlp.vocab, words=words) for words in sentences if words]
+        labels = self.textcat.labels
+        rows = iter(self.textcat.model.predict(docs).tolist() if docs else [])
+        return [dict(zip(labels, next(rows), strict=True)) if words
+                else dict.fromkeys(KINDS, 0.0) for words in sentences]
+
+    def decide(self, scores: dict[str, float], matches: Sequence[RuleMatch]) -> list[Decision]:
+        fired = {m.kind: m for m in matches}
+        return [Decision(kind, scores.get(kind, 0.0), fired.get(kind)) for kind in KINDS
+                if scores.get(kind, 0.0) >= self.thresholds[kind]
+                or (kind in self.rules_alone and kind in fired)]
+
+
+@cache
+def _shipped() -> SentenceModel:
+    folder = resources.files("followthrough.extraction").joinpath(MODEL_DIR)
+    with resources.as_file(folder) as path:
+        if not (path / "meta.json").is_file():
+            raise FileNotFoundError(f"the trained extraction model is missing at {path}: "
+                                    "reinstall followthrough, or run "
+                                    "`python bench/train_extractor.py`")
+        return SentenceModel.load(path)
