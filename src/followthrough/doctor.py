@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sqlite3
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,12 @@ from imapclient.exceptions import IMAPClientError
 from followthrough.config.credentials import get_password
 from followthrough.config.model import Account, Config, load_config
 from followthrough.doctor_check import Check
-from followthrough.errors import ConfigError, FollowthroughError, StateError
+from followthrough.errors import (
+    ConfigError,
+    FollowthroughError,
+    StateDamagedError,
+    StateError,
+)
 from followthrough.mail.folders import (
     DEFAULT_DRAFTS,
     FolderChoiceError,
@@ -36,21 +42,28 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
     return [Check("config", True, f"{path} is valid")], config
 
 
+_REBUILD = "move state.db aside and run `followthrough sync --once` to rebuild"
+
+
 def check_state(config: Config) -> Check:
-    from followthrough.state.store import Store, lock_holder
+    from followthrough.state.store import Store, damaged, lock_holder
 
     holder = lock_holder(config.state_dir)
     try:
         with Store.open(config.state_dir, write=False) as store:
-            result = store.conn.execute("PRAGMA quick_check").fetchone()[0]
+            try:
+                result = store.conn.execute("PRAGMA quick_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise damaged(store.path, exc) from None
+    except StateDamagedError as exc:
+        return Check("state store", False, str(exc).split(";")[0], _REBUILD)
     except StateError as exc:
         if "no state yet" in str(exc):
             return Check("state store", True, f"{config.state_dir} (empty until the first sync)")
         return Check("state store", False, str(exc), "see the message; a backup of state.db "
                                                      "can be restored, or a fresh sync made")
     if result != "ok":
-        return Check("state store", False, f"integrity check: {result}",
-                     "move state.db aside and run `followthrough sync --once` to rebuild")
+        return Check("state store", False, f"integrity check: {result}", _REBUILD)
     running = f"; in use by pid {holder}" if holder else ""
     return Check("state store", True, f"{config.state_dir}: healthy{running}")
 

@@ -114,13 +114,35 @@ def authenticate(client: imapclient.IMAPClient, account: Account,
     except (OSError, IMAPClientError) as exc:
         _abandon(client)
         raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+    except UnicodeError:
+        # The message of a UnicodeError quotes the character and its position: never shown.
+        _abandon(client)
+        raise AccountError(account.name, "the user name or password could not be sent to the "
+                                         "server (an encoding failure); check both") from None
 
 
 def connect(account: Account, password: str) -> imapclient.IMAPClient:
     """A client logged in with a password, or AccountError naming the account and cause."""
     client = open_connection(account)
-    authenticate(client, account, lambda: client.login(account.username, password), password)
+    try:
+        authenticate(client, account, lambda: _log_in(client, account, password), password)
+    except AccountError:
+        _abandon(client)
+        raise
     return client
+
+
+def _log_in(client: imapclient.IMAPClient, account: Account, password: str) -> None:
+    """LOGIN for ASCII credentials; AUTHENTICATE PLAIN (UTF-8, RFC 4616) otherwise, since
+    IMAP's LOGIN command cannot carry other characters."""
+    if password.isascii() and account.username.isascii():
+        client.login(account.username, password)
+        return
+    if b"AUTH=PLAIN" not in client.capabilities():
+        raise AccountError(account.name, "the password or user name has non-ASCII characters "
+                                         f"and {account.host} does not offer AUTH=PLAIN to send "
+                                         "them; use an ASCII password or an app password")
+    client.plain_login(account.username, password)
 
 
 def _abandon(client: imapclient.IMAPClient) -> None:
