@@ -13,6 +13,7 @@ from imapclient.exceptions import IMAPClientError
 
 from followthrough.config.credentials import get_password
 from followthrough.config.model import Account, Config, load_config
+from followthrough.config.permissions import exposed_secrets
 from followthrough.doctor_check import Check
 from followthrough.errors import (
     ConfigError,
@@ -26,6 +27,7 @@ from followthrough.mail.folders import (
     FolderInfo,
     choose_folders,
     drafts_folder,
+    review_folder_problem,
 )
 from followthrough.mail.imap_source import ImapSource, connect, tls_context
 from followthrough.oauth2_doctor import check_oauth2_account
@@ -39,7 +41,12 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
     except ConfigError as exc:
         return [Check("config", False, f"{len(exc.problems)} problem(s) in {path}",
                       "; ".join(str(p) for p in exc.problems))], None
-    return [Check("config", True, f"{path} is valid")], config
+    checks = [Check("config", True, f"{path} is valid")]
+    exposed = exposed_secrets(config)
+    if exposed:
+        checks.append(Check("config permissions", False, exposed.split(";")[0],
+                            f"chmod 600 {path}"))
+    return checks, config
 
 
 _REBUILD = "move state.db aside and run `followthrough sync --once` to rebuild"
@@ -148,6 +155,12 @@ def _mailbox_checks(account: Account, imap: ImapSource) -> Iterator[Check]:
     sent = [f for f in chosen if f.upper() != "INBOX"]
     yield Check(label + "folders", bool(sent), "reads " + ", ".join(chosen),
                 "" if sent else 'no Sent folder found: set folders = ["INBOX", "<your Sent>"]')
+    problem = review_folder_problem(
+        account.review_folder or drafts_folder(listing) or DEFAULT_DRAFTS, listing)
+    if problem:
+        yield Check(label + "review folder", False, problem.split(":")[0],
+                    problem.split("; ", 1)[-1])
+        return
     yield review_folder_check(label, account.review_folder, listing)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-SENT_FALLBACKS = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
-                  "INBOX.Sent", "INBOX/Sent")
+from followthrough.config.model import SENT_FOLDER_NAMES
+
+SENT_FALLBACKS = SENT_FOLDER_NAMES
+# Folders whose mail is conversation (or all of it): never a place for drafts.
+CONVERSATION_FLAGS = {"\\sent", "\\all", "\\archive", "\\flagged", "\\important"}
 NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\noselect", "\\nonexistent"}
 DEFAULT_DRAFTS = "Drafts"  # created when the server has no Drafts folder at all
 DRAFTS_FALLBACKS = ("Drafts", "INBOX.Drafts", "INBOX/Drafts", "[Gmail]/Drafts", "Draft",
@@ -42,6 +45,24 @@ def _excluded(info: FolderInfo, review_folder: str | None) -> str | None:
         return "it is a " + "/".join(sorted(info.flags & NEVER_READ_FLAGS)) + " folder"
     if info.name.lower() in NEVER_READ_NAMES:
         return "it holds no conversation (trash, junk or drafts)"
+    return None
+
+
+def is_sent_folder(info: FolderInfo) -> bool:
+    """Whether ``info`` holds the user's sent mail: marked \\Sent, or named as Sent usually is."""
+    return "\\sent" in info.flags or info.name.lower() in {n.lower() for n in SENT_FALLBACKS}
+
+
+def review_folder_problem(name: str, listing: Sequence[FolderInfo]) -> str | None:
+    """Why ``name`` must not receive drafts (it is read as conversation), or None."""
+    info = next((f for f in listing if f.name == name), None)
+    marked = sorted(info.flags & CONVERSATION_FLAGS) if info else []
+    if name.upper() == "INBOX" or marked or (info is not None and is_sent_folder(info)):
+        what = "INBOX" if name.upper() == "INBOX" else "/".join(marked) or "Sent"
+        return (f"review_folder {name!r} is the server's {what} folder, read as conversation: "
+                "drafts there would count as mail you sent or received; remove review_folder "
+                '(drafts then go to your Drafts folder) or set it to a folder of its own, e.g. '
+                '"Follow-ups"')
     return None
 
 

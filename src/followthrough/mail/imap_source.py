@@ -155,6 +155,16 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | bytes | str) and str(value).isdigit() else None
 
 
+def folder_listing(client: imapclient.IMAPClient) -> list[FolderInfo]:
+    """Every folder the server lists, with its flags in lower case."""
+    listing = []
+    for flags, _, name in client.list_folders():
+        decoded = {f.decode("ascii", "replace").lower() if isinstance(f, bytes) else
+                   str(f).lower() for f in flags}
+        listing.append(FolderInfo(str(name), frozenset(decoded)))
+    return listing
+
+
 class ImapSource:
     """Read-only access to one logged-in account, for the sync engine."""
 
@@ -164,12 +174,7 @@ class ImapSource:
         self.condstore = b"CONDSTORE" in client.capabilities()
 
     def folders(self) -> list[FolderInfo]:
-        listing = []
-        for flags, _, name in self.client.list_folders():
-            decoded = {f.decode("ascii", "replace").lower() if isinstance(f, bytes) else
-                       str(f).lower() for f in flags}
-            listing.append(FolderInfo(str(name), frozenset(decoded)))
-        return listing
+        return folder_listing(self.client)
 
     def status(self, folder: str) -> FolderStatus:
         wanted = [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"]
