@@ -19,7 +19,7 @@ from followthrough.cli import (
 )
 from followthrough.cli.base import LOG_LEVELS
 from followthrough.config.paths import CONFIG_ENV
-from followthrough.errors import ConfigError, FollowthroughError
+from followthrough.errors import ConfigError, FollowthroughError, StateError
 from followthrough.service.logs import setup_logging
 from followthrough.state.store import translate
 
@@ -62,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except sqlite3.Error as exc:  # the state database failed outside a transaction
-        error = translate(None, exc)
+        error = translate(None, exc) or StateError(
+            f"the state database failed ({exc}); run `followthrough doctor`")
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:

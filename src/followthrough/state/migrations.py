@@ -158,6 +158,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID""",
         "CREATE INDEX message_by_in_reply_to ON message (account, in_reply_to)",
     )),
+    Migration(6, "what a message says, to tell apart messages sharing a Message-ID", (
+        "ALTER TABLE message ADD COLUMN content_digest TEXT",
+    )),
 )
 
 

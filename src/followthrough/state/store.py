@@ -53,14 +53,15 @@ def write_failed(path: Path | None, exc: sqlite3.Error | OSError) -> StateWriteE
         "the command again: nothing stored was lost, sync resumes after the last saved batch")
 
 
-def translate(path: Path | None, exc: sqlite3.Error) -> StateError:
-    """The user-facing error for a SQLite failure on the state database at ``path``."""
+def translate(path: Path | None, exc: sqlite3.Error) -> StateError | None:
+    """The user-facing error for a disk or corruption failure of the state database at
+    ``path``; None for other errors (a bug: they keep their traceback)."""
     text = str(exc).lower()
     if any(word in text for word in ("full", "disk i/o", "readonly", "read-only")):
         return write_failed(path, exc)
     if any(word in text for word in ("malformed", "not a database", "corrupt")):
         return damaged(path, exc)
-    return StateError(f"{path or 'the state database'}: {exc}; run `followthrough doctor`")
+    return None
 
 
 def lock_holder(state_dir: Path) -> int | None:
@@ -172,7 +173,7 @@ class Store:
                 migrate(conn, migrations)
             except sqlite3.Error as exc:
                 conn.close()
-                raise translate(path, exc) from None
+                raise translate(path, exc) or exc from None
         except OSError as exc:
             if lock_fd != _NO_LOCK:
                 os.close(lock_fd)
@@ -195,7 +196,7 @@ class Store:
                 if version else set()
         except sqlite3.Error as exc:
             conn.close()
-            raise translate(path, exc) from None
+            raise translate(path, exc) or exc from None
         check_known(applied, migrations)
         if version < max((m.version for m in migrations), default=0):
             conn.close()
@@ -223,8 +224,8 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 for statement in end_fail.split("; "):
                     self.conn.execute(statement)
-            if isinstance(exc, sqlite3.Error):
-                raise translate(self.path, exc) from None
+            if isinstance(exc, sqlite3.Error) and (error := translate(self.path, exc)):
+                raise error from None
             raise
         self._depth -= 1
         try:
@@ -232,7 +233,7 @@ class Store:
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            raise translate(self.path, exc) from None
+            raise translate(self.path, exc) or exc from None
 
     def close(self) -> None:
         self.conn.close()
