@@ -10,9 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from followthrough.errors import StateDamagedError, StateWriteError
 from tests.mailserver import Dovecot
 from tests.messages import make_message, write_config
+
+# The exit statuses the README documents (errors.StateDamagedError, StateWriteError).
+DAMAGED = 4
+CANNOT_WRITE = 5
 
 
 def config_for(tmp_path: Path, dovecot: Dovecot, user: str, state: str = "state") -> Path:
@@ -54,7 +57,7 @@ def test_corrupted_state_db_gives_the_fix_in_every_command(tmp_path: Path, dovec
         done = cli(config, *command)
         line = one_error_line(done) if command != ["status"] else done.stdout
         assert "is damaged" in line and "mv " in line, (command, done.stdout, done.stderr)
-        assert done.returncode == StateDamagedError.exit_code, (command, done.stderr)
+        assert done.returncode == DAMAGED, (command, done.stderr)
     doctor = cli(config, "doctor", "--json")
     assert "Traceback" not in doctor.stderr, doctor.stderr
     state = next(c for c in json.loads(doctor.stdout) if c["name"] == "state store")
@@ -76,7 +79,7 @@ def test_full_disk_stops_sync_with_the_fix_and_status_shows_it(tmp_path: Path,
     done = cli(config, "sync", "--once", file_limit=size + 64 * 1024)
     line = one_error_line(done)
     assert "cannot write" in line and "free some disk space" in line, line
-    assert done.returncode == StateWriteError.exit_code
+    assert done.returncode == CANNOT_WRITE
     status = cli(config, "status", "--json")
     assert "Traceback" not in status.stderr, status.stderr
     account = json.loads(status.stdout)["accounts"][0]

@@ -75,7 +75,9 @@ def choose_folders(listing: Sequence[FolderInfo], configured: Sequence[str] | No
         for name in configured:
             info = by_name.get(name) or (by_name.get("INBOX") if name.upper() == "INBOX" else None)
             if info is None:
-                known = ", ".join(sorted(by_name)) or "none"
+                names = sorted(by_name)
+                known = ", ".join(names[:20]) + (f" and {len(names) - 20} more"
+                                                 if len(names) > 20 else "") or "none"
                 raise FolderChoiceError(f"folder {name!r} does not exist (the server has: {known})")
             reason = _excluded(info, review_folder)
             if reason:

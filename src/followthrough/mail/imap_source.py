@@ -7,6 +7,8 @@ HIGHESTMODSEQ changes. Nothing here stores, expunges, moves or copies mail.
 from __future__ import annotations
 
 import contextlib
+import imaplib
+import logging
 import socket
 import ssl
 from collections.abc import Callable, Sequence
@@ -22,7 +24,10 @@ from followthrough.errors import AccountError, LoginRefusedError
 from followthrough.mail.folders import FolderInfo
 from followthrough.sync.plan import FolderStatus
 
+log = logging.getLogger("followthrough.imap")
+
 CONNECT_TIMEOUT = 20.0
+MAX_LITERAL = 4 * 1024 * 1024  # no answer to what followthrough asks is bigger than this
 TEMPORARY_CODES = ("[UNAVAILABLE]", "[LIMIT]", "[INUSE]", "[SERVERBUG]")
 HEADER_BYTES = 256 * 1024  # at most this much of a header block is fetched
 BODY_BYTES = 128 * 1024  # and this much of the body: the text part, not attachments
@@ -81,6 +86,7 @@ def open_connection(account: Account) -> imapclient.IMAPClient:
                                        timeout=timeout)
     except (OSError, IMAPClientError) as exc:
         raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+    _bound_literals(client)
     try:
         if account.security == "starttls":
             if b"STARTTLS" not in client.capabilities():
@@ -132,6 +138,22 @@ def connect(account: Account, password: str) -> imapclient.IMAPClient:
     return client
 
 
+def _bound_literals(client: imapclient.IMAPClient) -> None:
+    """Refuse a literal bigger than anything asked for: imaplib would otherwise allocate
+    and wait for whatever size a server announces ({99999999999999})."""
+    connection = client._imap  # imapclient keeps its imaplib connection here
+    read = connection.read
+
+    def bounded(size: int) -> bytes:
+        if size > MAX_LITERAL:
+            raise imaplib.IMAP4.abort(f"the server announced a {size}-byte answer, more than "
+                                      f"the {MAX_LITERAL} bytes followthrough ever asks for")
+        data: bytes = read(size)
+        return data
+
+    connection.read = bounded
+
+
 def _log_in(client: imapclient.IMAPClient, account: Account, password: str) -> None:
     """LOGIN for ASCII credentials; AUTHENTICATE PLAIN (UTF-8, RFC 4616) otherwise, since
     IMAP's LOGIN command cannot carry other characters."""
@@ -156,13 +178,34 @@ def _int(value: Any) -> int | None:
 
 
 def folder_listing(client: imapclient.IMAPClient) -> list[FolderInfo]:
-    """Every folder the server lists, with its flags in lower case."""
+    """Every folder the server lists, with its flags in lower case. A name with control
+    characters (a line break would forge log lines) is left out, and said so once."""
     listing = []
     for flags, _, name in client.list_folders():
+        text = str(name)
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            log.warning("the server lists a folder whose name has control characters (%r); "
+                        "it is never read", text[:100])
+            continue
         decoded = {f.decode("ascii", "replace").lower() if isinstance(f, bytes) else
                    str(f).lower() for f in flags}
-        listing.append(FolderInfo(str(name), frozenset(decoded)))
+        listing.append(FolderInfo(text, frozenset(decoded)))
     return listing
+
+
+class ServerProtocolError(Exception):
+    """The server broke the IMAP protocol in a way that makes its answers unusable."""
+
+
+def _uidvalidity(folder: str, value: Any) -> int:
+    """UIDVALIDITY is a positive number (RFC 3501 2.3.1.1); without one, no stored UID
+    could be trusted, so the folder is not read at all."""
+    number = _int(value)
+    if not number:
+        raise ServerProtocolError(f"the server gives folder {folder!r} no valid UIDVALIDITY "
+                                  f"({number if number is not None else 'none'}), which IMAP "
+                                  "requires")
+    return number
 
 
 class ImapSource:
@@ -181,7 +224,7 @@ class ImapSource:
         if self.condstore:
             wanted.append(b"HIGHESTMODSEQ")
         reply = self.client.folder_status(folder, wanted)
-        return FolderStatus(uidvalidity=_int(reply.get(b"UIDVALIDITY")) or 0,
+        return FolderStatus(uidvalidity=_uidvalidity(folder, reply.get(b"UIDVALIDITY")),
                             uidnext=_int(reply.get(b"UIDNEXT")) or 0,
                             messages=_int(reply.get(b"MESSAGES")) or 0,
                             highestmodseq=_int(reply.get(b"HIGHESTMODSEQ")))
@@ -189,7 +232,7 @@ class ImapSource:
     def examine(self, folder: str) -> FolderStatus:
         """Open ``folder`` read-only (EXAMINE)."""
         reply = self.client.select_folder(folder, readonly=True)
-        return FolderStatus(uidvalidity=_int(reply.get(b"UIDVALIDITY")) or 0,
+        return FolderStatus(uidvalidity=_uidvalidity(folder, reply.get(b"UIDVALIDITY")),
                             uidnext=_int(reply.get(b"UIDNEXT")) or 0,
                             messages=_int(reply.get(b"EXISTS")) or 0,
                             highestmodseq=_int(reply.get(b"HIGHESTMODSEQ")))

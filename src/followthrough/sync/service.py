@@ -18,7 +18,7 @@ from followthrough.errors import (
 )
 from followthrough.extraction.analysis import BatchAnalyser
 from followthrough.mail.folders import FolderChoiceError
-from followthrough.mail.imap_source import ImapSource
+from followthrough.mail.imap_source import ImapSource, ServerProtocolError
 from followthrough.mail.login import log_in
 from followthrough.progress import ProgressSink
 from followthrough.state.history import History
@@ -47,6 +47,9 @@ def sync_one(account: Account, history: History, analyser: BatchAnalyser | None,
     except AnalysisWorkerError as exc:
         raise AccountError(account.name, f"{exc}; nothing was lost, the next sync tries "
                                          "again") from None
+    except ServerProtocolError as exc:
+        raise AccountError(account.name, f"{exc}; nothing was read from it: report this to "
+                                         "your mail provider") from None
     except (OSError, IMAPClientError) as exc:
         raise AccountError(account.name, f"sync interrupted ({type(exc).__name__}: {exc}); "
                                          "the next sync resumes where this one stopped") from None
