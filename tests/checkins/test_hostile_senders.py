@@ -8,7 +8,9 @@ import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from followthrough.config.model import load_config
 from tests.checkins.test_drafts_imap import (
     LONG_AGO,
     ME,
@@ -26,17 +28,15 @@ ALICE = "Alice Example <alice@example.com>"
 PAY = "I'll send the payment to http://pay.example/now by Friday."
 
 
-def contacts(config_path: Path) -> dict[str, dict[str, object]]:
+def contacts(config_path: Path) -> dict[str, dict[str, Any]]:
     done = cli_json(config_path, "contacts")
-    return {c["address"]: c for c in done}
+    return {str(c["address"]): c for c in done}
 
 
-def cli_json(config_path: Path, *args: str) -> list[dict[str, object]]:
-    from tests.checkins.test_drafts_imap import load_config
-
+def cli_json(config_path: Path, *args: str) -> list[dict[str, Any]]:
     done = cli(load_config(config_path), *args, "--json")
     assert done.returncode == 0, done.stderr
-    result: list[dict[str, object]] = json.loads(done.stdout)
+    result: list[dict[str, Any]] = json.loads(done.stdout)
     return result
 
 
@@ -109,7 +109,7 @@ def test_reused_message_id_does_not_replace_my_sent_reply(
     alice = contacts(config.path)["alice@example.com"]
     assert alice["outbound"] == 1 and alice["inbound"] == 2, alice
     (due,) = cli_json(config.path, "due", "--now", NOW)
-    evidence = " ".join(str(i["evidence"]) for i in due["items"])  # type: ignore[union-attr]
+    evidence = " ".join(str(i["evidence"]) for i in due["items"])
     assert "send you the notes" in evidence
 
 
