@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,15 @@ def test_non_ascii_password_logs_in_and_is_never_shown(tmp_path: Path,
                                                       dovecot: Dovecot) -> None:
     password = "pässwörd-ß-日本"
     dovecot.add_user("unicodeuser", password)
+    # Dovecot re-reads its passwd-file at most once a second: wait until it knows the user.
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            dovecot.doveadm("auth", "test", "unicodeuser", password)
+            break
+        except RuntimeError:
+            assert time.monotonic() < deadline, "Dovecot never learned the new user"
+            time.sleep(0.2)
     dovecot.load_maildir("unicodeuser", "INBOX", [make_message()])
     config = config_for(tmp_path, dovecot, "unicodeuser")
     for command in (["sync", "--once"], ["run", "--once"], ["doctor"]):

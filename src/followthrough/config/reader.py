@@ -131,7 +131,7 @@ class TableReader:
         try:
             parsed = parse_duration(value)
         except DurationError as exc:
-            self.problem(key, f"is {value[:40]!r}, which {exc.reason.removeprefix('is ')}",
+            self.problem(key, f"is {value[:40]!r}, which {exc.reason}",
                          expected + ', at most "520w"')
             return default
         if minimum is not None and parsed < minimum:
