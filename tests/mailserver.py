@@ -92,6 +92,10 @@ namespace inbox {{
     special_use = \\Junk
     auto = subscribe
   }}
+  # Listed only once a test creates it.
+  mailbox Archive {{
+    special_use = \\Archive
+  }}
 }}
 protocol imap {{
   mail_max_userip_connections = {max_connections}

@@ -57,6 +57,7 @@ def write_config(path: Path, *, port: int, ca_file: Path, username: str, passwor
         ca_file = "{ca_file}"
         addresses = {addresses}
         """) + extra_account + "\n" + extra)
+    path.chmod(0o600)  # it holds a password_command: as `followthrough init` writes it
     return path
 
 

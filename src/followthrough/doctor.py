@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sqlite3
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,14 +13,21 @@ from imapclient.exceptions import IMAPClientError
 
 from followthrough.config.credentials import get_password
 from followthrough.config.model import Account, Config, load_config
+from followthrough.config.permissions import exposed_secrets
 from followthrough.doctor_check import Check
-from followthrough.errors import ConfigError, FollowthroughError, StateError
+from followthrough.errors import (
+    ConfigError,
+    FollowthroughError,
+    StateDamagedError,
+    StateError,
+)
 from followthrough.mail.folders import (
     DEFAULT_DRAFTS,
     FolderChoiceError,
     FolderInfo,
     choose_folders,
     drafts_folder,
+    review_folder_problem,
 )
 from followthrough.mail.imap_source import ImapSource, connect, tls_context
 from followthrough.oauth2_doctor import check_oauth2_account
@@ -33,24 +41,36 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
     except ConfigError as exc:
         return [Check("config", False, f"{len(exc.problems)} problem(s) in {path}",
                       "; ".join(str(p) for p in exc.problems))], None
-    return [Check("config", True, f"{path} is valid")], config
+    checks = [Check("config", True, f"{path} is valid")]
+    exposed = exposed_secrets(config)
+    if exposed:
+        checks.append(Check("config permissions", False, exposed.split(";")[0],
+                            f"chmod 600 {path}"))
+    return checks, config
+
+
+_REBUILD = "move state.db aside and run `followthrough sync --once` to rebuild"
 
 
 def check_state(config: Config) -> Check:
-    from followthrough.state.store import Store, lock_holder
+    from followthrough.state.store import Store, damaged, lock_holder
 
     holder = lock_holder(config.state_dir)
     try:
         with Store.open(config.state_dir, write=False) as store:
-            result = store.conn.execute("PRAGMA quick_check").fetchone()[0]
+            try:
+                result = store.conn.execute("PRAGMA quick_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise damaged(store.path, exc) from None
+    except StateDamagedError as exc:
+        return Check("state store", False, str(exc).split(";")[0], _REBUILD)
     except StateError as exc:
         if "no state yet" in str(exc):
             return Check("state store", True, f"{config.state_dir} (empty until the first sync)")
         return Check("state store", False, str(exc), "see the message; a backup of state.db "
                                                      "can be restored, or a fresh sync made")
     if result != "ok":
-        return Check("state store", False, f"integrity check: {result}",
-                     "move state.db aside and run `followthrough sync --once` to rebuild")
+        return Check("state store", False, f"integrity check: {result}", _REBUILD)
     running = f"; in use by pid {holder}" if holder else ""
     return Check("state store", True, f"{config.state_dir}: healthy{running}")
 
@@ -135,6 +155,12 @@ def _mailbox_checks(account: Account, imap: ImapSource) -> Iterator[Check]:
     sent = [f for f in chosen if f.upper() != "INBOX"]
     yield Check(label + "folders", bool(sent), "reads " + ", ".join(chosen),
                 "" if sent else 'no Sent folder found: set folders = ["INBOX", "<your Sent>"]')
+    problem = review_folder_problem(
+        account.review_folder or drafts_folder(listing) or DEFAULT_DRAFTS, listing)
+    if problem:
+        yield Check(label + "review folder", False, problem.split(":")[0],
+                    problem.split("; ", 1)[-1])
+        return
     yield review_folder_check(label, account.review_folder, listing)
 
 

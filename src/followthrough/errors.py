@@ -41,6 +41,18 @@ class StateError(FollowthroughError):
     """The state store cannot be opened or is not in a usable shape."""
 
 
+class StateDamagedError(StateError):
+    """The state database is not a database, or SQLite found it corrupt."""
+
+    exit_code = 4
+
+
+class StateWriteError(StateError):
+    """The state cannot be written: the disk is full or failing. Nothing stored is lost."""
+
+    exit_code = 5
+
+
 class StateLockedError(StateError):
     """Another process holds the state store for writing."""
 

@@ -155,6 +155,20 @@ def test_sighup_keeps_old_config_when_new_one_is_invalid(
     assert daemon.process.poll() is None
 
 
+def test_sighup_with_a_duration_of_millennia_keeps_the_old_config(
+        tmp_path: Path, dovecot: Dovecot, mail_user: str,
+        daemon_for: Callable[[Path], RunningDaemon]) -> None:
+    config = config_file(tmp_path, dovecot, mail_user)
+    daemon = daemon_for(config)
+    good = config.read_text()
+    config.write_text(good + '\n[cadence]\ndefault = "99999999999d"\n')
+    daemon.process.send_signal(signal.SIGHUP)
+    wait_for(lambda: "keeping the previous one" in daemon.output(), 15, "the reload refusal")
+    assert "cadence.default" in daemon.output() and "Traceback" not in daemon.output()
+    time.sleep(1)
+    assert daemon.process.poll() is None
+
+
 def test_reconnects_after_the_server_restarts(tmp_path: Path,
                                               daemon_for: Callable[[Path], RunningDaemon]
                                               ) -> None:

@@ -34,11 +34,15 @@ def test_creates_private_files_in_wal_mode(tmp_path: Path) -> None:
             assert mode(state / name) == 0o600, name
 
 
-def test_tightens_an_existing_directory(tmp_path: Path) -> None:
+def test_leaves_an_existing_directory_mode_alone(tmp_path: Path,
+                                                caplog: pytest.LogCaptureFixture) -> None:
     state = tmp_path / "state"
-    state.mkdir(mode=0o755)
+    state.mkdir()
+    state.chmod(0o755)
     Store.open(state).close()
-    assert mode(state) == 0o700
+    assert mode(state) == 0o755  # not followthrough's to change: it says so instead
+    assert "chmod 700" in caplog.text
+    assert mode(state / "state.db") == 0o600
 
 
 def test_migrations_apply_in_order_and_are_recorded(tmp_path: Path) -> None:

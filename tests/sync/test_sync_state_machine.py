@@ -37,7 +37,7 @@ from followthrough.extraction.items import Item
 from followthrough.mail.folders import FolderInfo
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import ParsedMessage
-from followthrough.state.history import Batch, History, MessageRecord
+from followthrough.state.history import UNTRUSTED_OWN, Batch, History, MessageRecord
 from followthrough.state.store import Store
 from followthrough.sync.engine import sync_account
 from followthrough.sync.plan import FolderStatus
@@ -168,6 +168,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.store = Store.open(self.dir)
         self.server = MemoryServer()
         self.count = 0
+        self.outgoing: set[str] = set()  # subjects of the mail written by me
 
     def teardown(self) -> None:
         self.store.close()
@@ -184,6 +185,8 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(folder=st.sampled_from(FOLDERS), with_id=st.booleans())
     def arrive(self, folder: str, with_id: bool) -> None:
         self.count += 1
+        if folder == "Sent":
+            self.outgoing.add(f"note {self.count}")
         self.server.folder[folder].add(new_mail(self.count, folder == "Sent", with_id))
 
     @rule(folder=st.sampled_from(FOLDERS))
@@ -263,7 +266,8 @@ class SyncMachine(RuleBasedStateMachine):
     # ---- what must always hold
     def rows(self) -> list[sqlite3.Row]:
         return self.store.conn.execute(
-            "SELECT m.message_key, m.subject, m.folder, m.uid, m.uidvalidity, "
+            "SELECT m.message_key, m.subject, m.folder, m.uid, m.uidvalidity, m.direction, "
+            "m.automated, "
             "(SELECT group_concat(evidence) FROM item i WHERE i.message = m.id) AS items "
             "FROM message m").fetchall()
 
@@ -273,7 +277,12 @@ class SyncMachine(RuleBasedStateMachine):
         subjects = [r["subject"] for r in rows]
         assert len(set(subjects)) == len(subjects), "a message was stored twice"
         for row in rows:
-            assert row["items"] == "marker-" + row["subject"].split()[-1], row["subject"]
+            if row["automated"] == UNTRUSTED_OWN:
+                # From me, but read outside Sent: stored, never analysed, never "out".
+                assert row["items"] is None and row["direction"] == "in", row["subject"]
+                assert row["folder"] != "Sent", row["subject"]
+            else:
+                assert row["items"] == "marker-" + row["subject"].split()[-1], row["subject"]
 
     @invariant()
     def no_uid_names_another_message(self) -> None:
@@ -312,9 +321,14 @@ class SyncMachine(RuleBasedStateMachine):
                     assert uid in quarantined, (name, uid)
                 else:
                     assert mail.subject in rows, f"{name} UID {uid} ({mail.subject}) not stored"
+                    if name == "Sent" and mail.subject in self.outgoing:
+                        # what the user has in Sent is their own words
+                        assert rows[mail.subject]["direction"] == "out", mail.subject
         for row in rows.values():
             f = self.server.folder[row["folder"]]
             here = f.uid_of(row["subject"])
+            if row["automated"] == UNTRUSTED_OWN:
+                assert self.server.folder["Sent"].uid_of(row["subject"]) is None, row
             if here is not None:
                 assert (row["uid"], row["uidvalidity"]) == (here, f.uidvalidity), row["subject"]
             elif row["uidvalidity"] != f.uidvalidity:

@@ -19,6 +19,9 @@ EVENT_DELAY = timedelta(days=1)  # ask how it went a day after the event
 EVENT_WINDOW = timedelta(days=14)
 NUDGE_WINDOW = timedelta(days=30)  # older unanswered mail is left to the cadence
 MAX_ITEMS = 3
+# Items whose dates lie further than this from today are ignored (a state written before
+# extraction dropped such dates may still hold "year 9999"); date arithmetic stays in range.
+PLAUSIBLE_SPAN = timedelta(days=3660)
 REASON_RANK = {"commitment": 0, "event": 1, "nudge": 2, "cadence": 3}
 
 
@@ -192,6 +195,7 @@ def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem
            snoozed_until: datetime | None, now: datetime) -> Verdict:
     """Whether ``contact`` is due at ``now``, and the check-in if so."""
     cadence, _ = cadence_for(config, contact.address)
+    items = [i for i in items if _plausible(i, now)]
     last = contact.last_interaction
     not_tracked = tracking(config, contact, now)
     if not_tracked:
@@ -237,6 +241,12 @@ def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem
     checkin = CheckIn(contact.address, contact.name, contact.account, reason, due_since,
                       cadence, chosen, thread, overdue)
     return Verdict(contact.address, True, cadence, last, due_since, _describe(reason), checkin)
+
+
+def _plausible(item: RememberedItem, now: datetime) -> bool:
+    today = now.date()
+    return all(abs(day - today) <= PLAUSIBLE_SPAN
+               for day in (item.due, item.event_date) if day is not None)
 
 
 def _at_day(day: date, now: datetime) -> datetime:

@@ -24,6 +24,8 @@ import imapclient
 from followthrough.checkins.draft_message import ID_HEADER
 from followthrough.checkins.flowed import from_flowed
 from followthrough.mail.addresses import normalize
+from followthrough.mail.folders import FolderChoiceError, review_folder_problem
+from followthrough.mail.imap_source import folder_listing
 
 _HEADERS = ("MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "TO", "CC", "SUBJECT",
             ID_HEADER.upper())
@@ -110,7 +112,11 @@ class ReviewFolder:
         return (self.name, self.drafts) if self.drafts else (self.name,)
 
     def ensure(self) -> None:
-        """Create the folder (and subscribe to it) when it does not exist yet."""
+        """Create the folder (and subscribe to it) when it does not exist yet; refuse one
+        that is read as conversation (INBOX, Sent, All Mail...)."""
+        problem = review_folder_problem(self.name, folder_listing(self.client))
+        if problem:
+            raise FolderChoiceError(problem)
         if not self.client.folder_exists(self.name):
             self.client.create_folder(self.name)
             self.client.subscribe_folder(self.name)

@@ -217,6 +217,9 @@ def _snooze(args: argparse.Namespace) -> int:
             until = parse_now(args.now) + parse_duration(args.duration)
         except DurationError as exc:
             raise FollowthroughError(f"{exc}; expected e.g. 3d or 2w") from None
+        except OverflowError:
+            raise FollowthroughError("that snooze would end after the year 9999; give a "
+                                     "shorter duration, e.g. 2w") from None
     with Store.open(config.state_dir, exclusive=False) as store:  # fine beside the daemon
         CheckinStore(store).snooze(address, until)
     print(f"{address}: " + (f"snoozed until {_when(until)}" if until else "snooze cleared"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from followthrough.cli.base import (
     add_json_flag,
@@ -12,6 +13,7 @@ from followthrough.cli.base import (
     resolved_config_path,
 )
 from followthrough.config.durations import format_duration
+from followthrough.config.permissions import exposed_secrets
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -26,6 +28,10 @@ def _check(args: argparse.Namespace) -> int:
         "contacts": len(config.contacts),
         "default_cadence": format_duration(config.cadence.default),
     }
+    exposed = exposed_secrets(config)
+    summary["warnings"] = [exposed] if exposed else []
+    if exposed:
+        print(f"warning: {exposed}", file=sys.stderr)
     if args.json:
         print_json(summary)
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -18,8 +19,9 @@ from followthrough.cli import (
 )
 from followthrough.cli.base import LOG_LEVELS
 from followthrough.config.paths import CONFIG_ENV
-from followthrough.errors import ConfigError, FollowthroughError
+from followthrough.errors import ConfigError, FollowthroughError, StateError
 from followthrough.service.logs import setup_logging
+from followthrough.state.store import translate
 
 COMMANDS = (config_cmd, ops_cmds, sync_cmd, checkin_cmds, contacts_cmd, extract_cmd)
 
@@ -59,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FollowthroughError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.Error as exc:  # the state database failed outside a transaction
+        error = translate(None, exc) or StateError(
+            f"the state database failed ({exc}); run `followthrough doctor`")
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

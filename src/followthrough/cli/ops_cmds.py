@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,13 @@ from followthrough.cli.setup_wizard import ask_config
 from followthrough.config.credentials import KEYRING_SERVICE, KEYRING_TIMEOUT, call_keyring
 from followthrough.config.model import load_config
 from followthrough.doctor import run_checks
-from followthrough.errors import FollowthroughError, SecretError, StateError
+from followthrough.errors import (
+    FollowthroughError,
+    SecretError,
+    StateDamagedError,
+    StateError,
+    StateWriteError,
+)
 from followthrough.mail.imap_source import connect
 from followthrough.service.daemon import next_drafting
 from followthrough.state.checkin_store import CheckinStore
@@ -63,15 +70,24 @@ def _status(args: argparse.Namespace) -> int:
             report["accounts"] = accounts
     except StateError as exc:
         report["state"] = str(exc)
+        status = exc.exit_code if isinstance(exc, StateDamagedError) else 0
+    else:
+        status = 0
+    full = disk_full(config.state_dir)
+    if full:
+        report["disk"] = full
+        status = StateWriteError.exit_code
     if args.json:
         print_json(report)
-        return 0
+        return status
     daemon = report["daemon"]
     assert isinstance(daemon, dict)
     print(f"daemon: {'running (pid ' + str(pid) + ')' if daemon['running'] else 'not running'}")
     print(f"next drafts: {report['next_drafting']}")
     if "state" in report:
         print(report["state"])
+    if full:
+        print(f"error: {full}")
     for entry in report["accounts"]:  # type: ignore[attr-defined]
         print(f"{entry['account']}: last sync {entry['last_sync'] or 'never'}, "
               f"{entry['messages']} messages, {entry['quarantined']} quarantined, "
@@ -82,7 +98,25 @@ def _status(args: argparse.Namespace) -> int:
         for skipped in entry["contacts_without_draft"]:
             print(f"  no draft for {skipped['address']} ({skipped['at']}): "
                   f"{skipped['problem']}")
-    return 0
+    return status
+
+
+MIN_FREE_BYTES = 1024 * 1024  # below this, the next sync cannot store a batch
+
+
+def disk_full(state_dir: Path) -> str | None:
+    """Why the state cannot be written (its disk is full), or None."""
+    probe = state_dir if state_dir.exists() else state_dir.parent
+    try:
+        stats = os.statvfs(probe)
+    except OSError:
+        return None
+    free = stats.f_bavail * stats.f_frsize
+    if free >= MIN_FREE_BYTES:
+        return None
+    return (f"the disk holding {state_dir} is full ({free // 1024} KiB free): sync and "
+            "drafting cannot store anything; free some space, then run "
+            "`followthrough sync --once`")
 
 
 # ---- login

@@ -10,20 +10,32 @@ _WHOLE = re.compile(r"(?:\d+[smhdw])+")
 _PART = re.compile(r"(\d+)([smhdw])")
 
 DURATION_FORMS = 'a duration such as "90s", "5m", "12h", "30d" or "2w"'
+# Nothing followthrough waits for is longer than ten years; longer values are mistakes and
+# would overflow date arithmetic (a date past year 9999) far from where they were typed.
+MAX_DURATION = timedelta(weeks=520)
 
 
 class DurationError(ValueError):
-    """The text is not a duration this module understands."""
+    """The text is not a duration this module understands; ``reason`` says why."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{text[:40]!r} {reason}")
 
 
 def parse_duration(text: str) -> timedelta:
     """Parse ``text`` into a positive timedelta, or raise DurationError."""
     compact = text.strip().lower()
     if not _WHOLE.fullmatch(compact):
-        raise DurationError(f"{text!r} is not a duration")
+        raise DurationError(text, "is not a duration")
+    if len(compact) > 40:
+        raise DurationError(text, "is too long to be a duration")
     seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _PART.findall(compact))
     if seconds <= 0:
-        raise DurationError(f"{text!r} is zero; a duration must be longer than that")
+        raise DurationError(text, "is zero; a duration must be longer than that")
+    if seconds > MAX_DURATION.total_seconds():
+        raise DurationError(text, f"is longer than {format_duration(MAX_DURATION)} (ten "
+                                  "years), the longest duration followthrough accepts")
     return timedelta(seconds=seconds)
 
 

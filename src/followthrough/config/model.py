@@ -21,6 +21,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SECURITY_MODES = ("tls", "starttls")
 TRACK_MODES = ("two-way", "groups-only")
 DEFAULT_PORTS = {"tls": 993, "starttls": 143}
+# The usual names of the folder of sent mail, when the server does not mark it \Sent.
+SENT_FOLDER_NAMES = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
+                     "INBOX.Sent", "INBOX/Sent")
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,12 @@ def _read_account(reader: TableReader, base: Path) -> Account | None:
     if folders and review_folder in folders:
         reader.problem("review_folder", f"{review_folder!r} is also listed in folders",
                        "a folder of its own that is not read as conversation")
+    elif review_folder is not None and (review_folder.upper() == "INBOX" or review_folder.lower()
+                                        in {n.lower() for n in SENT_FOLDER_NAMES}):
+        reader.problem("review_folder", f"{review_folder!r} is read as conversation, so drafts "
+                       "there would count as mail received or sent",
+                       "no review_folder (drafts go to your Drafts folder) or a folder of its "
+                       'own, e.g. "Follow-ups"')
     reader.finish()
     if not (name and host and username and addresses):
         return None

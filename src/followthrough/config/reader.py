@@ -130,8 +130,9 @@ class TableReader:
             return None
         try:
             parsed = parse_duration(value)
-        except DurationError:
-            self.problem(key, f"is {value!r}, which is not a duration", expected)
+        except DurationError as exc:
+            self.problem(key, f"is {value[:40]!r}, which {exc.reason}",
+                         expected + ', at most "520w"')
             return default
         if minimum is not None and parsed < minimum:
             self.problem(key, f"is {value!r}, which is too short",

@@ -48,6 +48,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx)) f
 ))
 
 
+# A date further than this from the day the message was written is not a plan anybody
+# made ("in the year 9999"); it is ignored rather than remembered.
+MAX_YEARS_AWAY = 5
+
+
+def plausible(found: date, base: date) -> bool:
+    return abs(found.year - base.year) <= MAX_YEARS_AWAY
+
+
 def _weekday_index(text: str) -> int:
     text = text.lower()
     return next(i for i, name in enumerate(WEEKDAYS) if name.startswith(text[:3]))
@@ -132,7 +141,10 @@ def resolve_date(text: str, base: date) -> date | None:
     for name, pattern in _RULES:
         match = pattern.search(lowered)
         if match:
-            found = _resolve(name, match.groups(), base)
-            if found is not None:
+            try:
+                found = _resolve(name, match.groups(), base)
+            except OverflowError:  # "tomorrow" written on 9999-12-31
+                found = None
+            if found is not None and plausible(found, base):
                 return found
     return None

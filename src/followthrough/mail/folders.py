@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-SENT_FALLBACKS = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
-                  "INBOX.Sent", "INBOX/Sent")
+from followthrough.config.model import SENT_FOLDER_NAMES
+
+SENT_FALLBACKS = SENT_FOLDER_NAMES
+# Folders whose mail is conversation (or all of it): never a place for drafts.
+CONVERSATION_FLAGS = {"\\sent", "\\all", "\\archive", "\\flagged", "\\important"}
 NEVER_READ_FLAGS = {"\\trash", "\\junk", "\\drafts", "\\noselect", "\\nonexistent",
                     "\\flagged", "\\important"}  # the last two: views of other folders
 DEFAULT_DRAFTS = "Drafts"  # created when the server has no Drafts folder at all
@@ -69,6 +72,24 @@ def _is_all_mail(info: FolderInfo) -> bool:
     return "\\all" in info.flags or info.name.lower() in ALL_MAIL_NAMES
 
 
+def is_sent_folder(info: FolderInfo) -> bool:
+    """Whether ``info`` holds the user's sent mail: marked \\Sent, or named as Sent usually is."""
+    return "\\sent" in info.flags or info.name.lower() in {n.lower() for n in SENT_FALLBACKS}
+
+
+def review_folder_problem(name: str, listing: Sequence[FolderInfo]) -> str | None:
+    """Why ``name`` must not receive drafts (it is read as conversation), or None."""
+    info = next((f for f in listing if f.name == name), None)
+    marked = sorted(info.flags & CONVERSATION_FLAGS) if info else []
+    if name.upper() == "INBOX" or marked or (info is not None and is_sent_folder(info)):
+        what = "INBOX" if name.upper() == "INBOX" else "/".join(marked) or "Sent"
+        return (f"review_folder {name!r} is the server's {what} folder, read as conversation: "
+                "drafts there would count as mail you sent or received; remove review_folder "
+                '(drafts then go to your Drafts folder) or set it to a folder of its own, e.g. '
+                '"Follow-ups"')
+    return None
+
+
 def choose_folders(listing: Sequence[FolderInfo], configured: Sequence[str] | None,
                    review_folder: str | None) -> list[str]:
     """The folders to read: ``configured``, else INBOX, the Sent folder and every other
@@ -82,7 +103,9 @@ def choose_folders(listing: Sequence[FolderInfo], configured: Sequence[str] | No
         for name in configured:
             info = by_name.get(name) or (by_name.get("INBOX") if name.upper() == "INBOX" else None)
             if info is None:
-                known = ", ".join(sorted(by_name)) or "none"
+                names = sorted(by_name)
+                known = ", ".join(names[:20]) + (f" and {len(names) - 20} more"
+                                                 if len(names) > 20 else "") or "none"
                 raise FolderChoiceError(f"folder {name!r} does not exist (the server has: {known})")
             reason = _excluded(info, review_folder)
             if reason:

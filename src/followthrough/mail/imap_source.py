@@ -7,6 +7,8 @@ HIGHESTMODSEQ changes. Nothing here stores, expunges, moves or copies mail.
 from __future__ import annotations
 
 import contextlib
+import imaplib
+import logging
 import socket
 import ssl
 from collections.abc import Callable, Sequence
@@ -22,7 +24,10 @@ from followthrough.errors import AccountError, LoginRefusedError
 from followthrough.mail.folders import FolderInfo
 from followthrough.sync.plan import FolderStatus
 
+log = logging.getLogger("followthrough.imap")
+
 CONNECT_TIMEOUT = 20.0
+MAX_LITERAL = 4 * 1024 * 1024  # no answer to what followthrough asks is bigger than this
 TEMPORARY_CODES = ("[UNAVAILABLE]", "[LIMIT]", "[INUSE]", "[SERVERBUG]")
 HEADER_BYTES = 256 * 1024  # at most this much of a header block is fetched
 BODY_BYTES = 128 * 1024  # and this much of the body: the text part, not attachments
@@ -81,6 +86,7 @@ def open_connection(account: Account) -> imapclient.IMAPClient:
                                        timeout=timeout)
     except (OSError, IMAPClientError) as exc:
         raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+    _bound_literals(client)
     try:
         if account.security == "starttls":
             if b"STARTTLS" not in client.capabilities():
@@ -114,13 +120,51 @@ def authenticate(client: imapclient.IMAPClient, account: Account,
     except (OSError, IMAPClientError) as exc:
         _abandon(client)
         raise AccountError(account.name, _describe_connect_error(account, exc)) from None
+    except UnicodeError:
+        # The message of a UnicodeError quotes the character and its position: never shown.
+        _abandon(client)
+        raise AccountError(account.name, "the user name or password could not be sent to the "
+                                         "server (an encoding failure); check both") from None
 
 
 def connect(account: Account, password: str) -> imapclient.IMAPClient:
     """A client logged in with a password, or AccountError naming the account and cause."""
     client = open_connection(account)
-    authenticate(client, account, lambda: client.login(account.username, password), password)
+    try:
+        authenticate(client, account, lambda: _log_in(client, account, password), password)
+    except AccountError:
+        _abandon(client)
+        raise
     return client
+
+
+def _bound_literals(client: imapclient.IMAPClient) -> None:
+    """Refuse a literal bigger than anything asked for: imaplib would otherwise allocate
+    and wait for whatever size a server announces ({99999999999999})."""
+    connection = client._imap  # imapclient keeps its imaplib connection here
+    read = connection.read
+
+    def bounded(size: int) -> bytes:
+        if size > MAX_LITERAL:
+            raise imaplib.IMAP4.abort(f"the server announced a {size}-byte answer, more than "
+                                      f"the {MAX_LITERAL} bytes followthrough ever asks for")
+        data: bytes = read(size)
+        return data
+
+    connection.read = bounded
+
+
+def _log_in(client: imapclient.IMAPClient, account: Account, password: str) -> None:
+    """LOGIN for ASCII credentials; AUTHENTICATE PLAIN (UTF-8, RFC 4616) otherwise, since
+    IMAP's LOGIN command cannot carry other characters."""
+    if password.isascii() and account.username.isascii():
+        client.login(account.username, password)
+        return
+    if b"AUTH=PLAIN" not in client.capabilities():
+        raise AccountError(account.name, "the password or user name has non-ASCII characters "
+                                         f"and {account.host} does not offer AUTH=PLAIN to send "
+                                         "them; use an ASCII password or an app password")
+    client.plain_login(account.username, password)
 
 
 def _abandon(client: imapclient.IMAPClient) -> None:
@@ -133,6 +177,37 @@ def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | bytes | str) and str(value).isdigit() else None
 
 
+def folder_listing(client: imapclient.IMAPClient) -> list[FolderInfo]:
+    """Every folder the server lists, with its flags in lower case. A name with control
+    characters (a line break would forge log lines) is left out, and said so once."""
+    listing = []
+    for flags, _, name in client.list_folders():
+        text = str(name)
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            log.warning("the server lists a folder whose name has control characters (%r); "
+                        "it is never read", text[:100])
+            continue
+        decoded = {f.decode("ascii", "replace").lower() if isinstance(f, bytes) else
+                   str(f).lower() for f in flags}
+        listing.append(FolderInfo(text, frozenset(decoded)))
+    return listing
+
+
+class ServerProtocolError(Exception):
+    """The server broke the IMAP protocol in a way that makes its answers unusable."""
+
+
+def _uidvalidity(folder: str, value: Any) -> int:
+    """UIDVALIDITY is a positive number (RFC 3501 2.3.1.1); without one, no stored UID
+    could be trusted, so the folder is not read at all."""
+    number = _int(value)
+    if not number:
+        raise ServerProtocolError(f"the server gives folder {folder!r} no valid UIDVALIDITY "
+                                  f"({number if number is not None else 'none'}), which IMAP "
+                                  "requires")
+    return number
+
+
 class ImapSource:
     """Read-only access to one logged-in account, for the sync engine."""
 
@@ -142,19 +217,14 @@ class ImapSource:
         self.condstore = b"CONDSTORE" in client.capabilities()
 
     def folders(self) -> list[FolderInfo]:
-        listing = []
-        for flags, _, name in self.client.list_folders():
-            decoded = {f.decode("ascii", "replace").lower() if isinstance(f, bytes) else
-                       str(f).lower() for f in flags}
-            listing.append(FolderInfo(str(name), frozenset(decoded)))
-        return listing
+        return folder_listing(self.client)
 
     def status(self, folder: str) -> FolderStatus:
         wanted = [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"]
         if self.condstore:
             wanted.append(b"HIGHESTMODSEQ")
         reply = self.client.folder_status(folder, wanted)
-        return FolderStatus(uidvalidity=_int(reply.get(b"UIDVALIDITY")) or 0,
+        return FolderStatus(uidvalidity=_uidvalidity(folder, reply.get(b"UIDVALIDITY")),
                             uidnext=_int(reply.get(b"UIDNEXT")) or 0,
                             messages=_int(reply.get(b"MESSAGES")) or 0,
                             highestmodseq=_int(reply.get(b"HIGHESTMODSEQ")))
@@ -162,7 +232,7 @@ class ImapSource:
     def examine(self, folder: str) -> FolderStatus:
         """Open ``folder`` read-only (EXAMINE)."""
         reply = self.client.select_folder(folder, readonly=True)
-        return FolderStatus(uidvalidity=_int(reply.get(b"UIDVALIDITY")) or 0,
+        return FolderStatus(uidvalidity=_uidvalidity(folder, reply.get(b"UIDVALIDITY")),
                             uidnext=_int(reply.get(b"UIDNEXT")) or 0,
                             messages=_int(reply.get(b"EXISTS")) or 0,
                             highestmodseq=_int(reply.get(b"HIGHESTMODSEQ")))

@@ -46,6 +46,9 @@ class ParsedMessage:
     text: str  # what the body says, as plain text (HTML converted); never stored
     header_digest: str  # identifies a message without a Message-ID
     local_date: calendar_date | None = None  # the calendar day in the sender's own time zone
+    # What the message says (sender, recipients, subject, Date header, text): two copies of
+    # one message have the same digest, a forgery reusing its Message-ID does not.
+    content_digest: str = ""
 
     @property
     def key(self) -> str:
@@ -167,6 +170,19 @@ def _date(value: object, fallback: datetime | None) -> datetime | None:
     return fallback
 
 
+def _no_later_than_received(when: datetime | None,
+                            received: datetime | None) -> tuple[datetime | None, bool]:
+    """The message's date, but never after it reached the server (INTERNALDATE) or this
+    machine: a Date header in the future would put its sender out of reach until then.
+    Returns the date and whether it was moved."""
+    latest = datetime.now(UTC)
+    if received is not None:
+        latest = min(latest, received)
+    if when is not None and when > latest:
+        return latest, True
+    return when, False
+
+
 def _local_date(header_value: str | None,
                 fallback: datetime | None) -> calendar_date | None:
     """The day the sender wrote on: "tomorrow" is resolved against this, not UTC."""
@@ -195,6 +211,15 @@ def _body_text(parsed: mailparser.MailParser) -> str:
     return html_to_text(markup[: MAX_TEXT * 4])[:MAX_TEXT] if markup.strip() else ""
 
 
+def _content_digest(sender: tuple[Mailbox, ...], to: tuple[Mailbox, ...],
+                    cc: tuple[Mailbox, ...], subject: str, date_header: str | None,
+                    text: str) -> str:
+    parts = [",".join(m.address for m in sender), ",".join(m.address for m in to),
+             ",".join(m.address for m in cc), subject, date_header or "",
+             " ".join(text.split())]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
 def parse_message(header: bytes, body: bytes = b"",
                   internal_date: datetime | None = None) -> ParsedMessage:
     """Parse a header block and (the start of) a body; raise MessageParseError when unreadable."""
@@ -205,20 +230,26 @@ def parse_message(header: bytes, body: bytes = b"",
         parsed = mailparser.parse_from_bytes(rest + b"\r\n" + body)
         headers = _headers(parsed)
         sender = parse_addresses(address_values.get("from"), 1)
-        when = _date(parsed.date, internal_date)
+        to = parse_addresses(address_values.get("to"), MAX_RECIPIENTS)
+        cc = parse_addresses(address_values.get("cc"), MAX_RECIPIENTS)
+        subject = clean_text(str(parsed.subject or ""), 998)
+        text = _body_text(parsed)
+        when, moved = _no_later_than_received(_date(parsed.date, internal_date),
+                                              internal_date)
         return ParsedMessage(
             message_id=_first_message_id(headers.get("message-id")),
             date=when,
             sender=sender[0] if sender else None,
-            to=parse_addresses(address_values.get("to"), MAX_RECIPIENTS),
-            cc=parse_addresses(address_values.get("cc"), MAX_RECIPIENTS),
-            subject=clean_text(str(parsed.subject or ""), 998),
+            to=to,
+            cc=cc,
+            subject=subject,
             in_reply_to=_first_message_id(headers.get("in-reply-to")),
             references=message_ids(headers.get("references")),
             headers=headers,
-            text=_body_text(parsed),
+            text=text,
             header_digest=hashlib.sha256(header).hexdigest(),
-            local_date=_local_date(headers.get("date"), when),
+            local_date=_local_date(None if moved else headers.get("date"), when),
+            content_digest=_content_digest(sender, to, cc, subject, headers.get("date"), text),
         )
     except MessageParseError:
         raise

@@ -16,7 +16,7 @@ from followthrough.checkins.review_folder import ReviewFolder
 from followthrough.config.model import Config
 from followthrough.errors import AccountError
 from followthrough.extraction.analysis import BatchAnalyser
-from followthrough.mail.folders import DEFAULT_DRAFTS, drafts_folder
+from followthrough.mail.folders import DEFAULT_DRAFTS, FolderChoiceError, drafts_folder
 from followthrough.mail.imap_source import ImapSource
 from followthrough.mail.login import log_in
 from followthrough.progress import ProgressSink
@@ -48,6 +48,11 @@ def review_folders(config: Config) -> Iterator[dict[str, ReviewFolder]]:
                 folder = open_review_folder(client, account.review_folder)
             except AccountError as exc:
                 log.error("%s", exc)
+                continue
+            except FolderChoiceError as exc:
+                log.error("account %r: %s; no drafts written", account.name, exc)
+                with contextlib.suppress(Exception):
+                    client.logout()
                 continue
             except (OSError, IMAPClientError) as exc:
                 log.error("account %r: review folder %r: %s", account.name,

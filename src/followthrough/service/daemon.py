@@ -173,6 +173,11 @@ class Daemon:
             log.error("reload: the new config is invalid; keeping the previous one")
             self.notifier.ready(self._status())
             return
+        except Exception as exc:  # never let a config edit stop the service
+            log.error("reload: the new config cannot be used (%s: %s); keeping the previous "
+                      "one", type(exc).__name__, exc)
+            self.notifier.ready(self._status())
+            return
         if fresh.state_dir != self.config.state_dir:
             log.warning("reload: state_dir changes only on restart; still using %s",
                         self.config.state_dir)

@@ -30,6 +30,20 @@ class MessageRecord:
     content_key: str | None = None  # the same message under another Message-ID
     opening: Opening | None = None  # "Hi Becky," greeting "Becky"
     closing: Closing | None = None  # "Thanks,\nSally" signed "Sally"
+    key: str = ""  # the stored identity when not the message's own (a reused Message-ID)
+    replaces: bool = False  # takes the place of a stored untrusted copy of itself
+
+    @property
+    def message_key(self) -> str:
+        return self.key or self.parsed.key
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What is stored under a message key: enough to tell a copy from a forgery."""
+
+    digest: str | None  # None for messages stored before digests were kept
+    untrusted: bool  # claims to be from the user but was not found in Sent
 
 
 @dataclass
@@ -63,6 +77,9 @@ class Contact:
         return max(dates) if dates else None
 
 
+UNTRUSTED_OWN = "claims to be from you but is not in your Sent folder"
+
+
 def _iso(when: datetime | None) -> str | None:
     return when.astimezone(UTC).isoformat(timespec="seconds") if when else None
 
@@ -84,15 +101,17 @@ class History:
         return FolderCursor(row[0], row[1], row[2]) if row else None
 
     # ---- lookups used while syncing
-    def known_keys(self, account: str, keys: Iterable[str]) -> set[str]:
+    def known(self, account: str, keys: Iterable[str]) -> dict[str, Identity]:
+        """The stored messages among ``keys``."""
         wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
+        found: dict[str, Identity] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT message_key FROM message WHERE account = ? AND message_key IN ({marks})",  # noqa: S608
-                (account, *chunk)))
+            query = "SELECT message_key, content_digest, automated FROM message WHERE " \
+                f"account = ? AND message_key IN ({marks})"  # noqa: S608
+            for key, digest, automated in self.conn.execute(query, (account, *chunk)):
+                found[key] = Identity(digest, automated == UNTRUSTED_OWN)
         return found
 
     def known_content_keys(self, account: str, keys: Iterable[str]) -> set[str]:
@@ -162,14 +181,18 @@ class History:
     def _insert(conn: sqlite3.Connection, account: str, batch: Batch,
                 record: MessageRecord) -> None:
         p = record.parsed
+        if record.replaces:
+            conn.execute("DELETE FROM message WHERE account = ? AND message_key = ? "
+                         "AND automated = ?", (account, record.message_key, UNTRUSTED_OWN))
         cursor = conn.execute(
             "INSERT INTO message (account, message_key, message_id, folder, uid, uidvalidity, "
             "date, from_address, from_name, subject, in_reply_to, refs, thread_key, direction, "
             "automated, followthrough_id, asks, content_key, greeting, greeted_name, closing, "
-            "signed_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?) "
+            "signed_name, content_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (account, message_key) DO NOTHING",
-            (account, p.key, p.message_id, batch.folder, record.uid, batch.uidvalidity,
+            (account, record.message_key, p.message_id, batch.folder, record.uid,
+             batch.uidvalidity,
              _iso(p.date), p.sender.address if p.sender else None,
              p.sender.name if p.sender else None, p.subject, p.in_reply_to,
              json.dumps(p.references) if p.references else None, record.thread_key,
@@ -178,7 +201,8 @@ class History:
              record.content_key, record.opening.line if record.opening else None,
              record.opening.name if record.opening else None,
              record.closing.lines if record.closing else None,
-             (record.closing.name or None) if record.closing else None))
+             (record.closing.name or None) if record.closing else None,
+             p.content_digest or None))
         if cursor.rowcount == 0:
             return  # the same message seen in another folder
         message = cursor.lastrowid

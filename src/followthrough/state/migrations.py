@@ -174,6 +174,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             at TEXT NOT NULL
         )""",
     )),
+    Migration(7, "what a message says, to tell apart messages sharing a Message-ID", (
+        "ALTER TABLE message ADD COLUMN content_digest TEXT",
+    )),
 )
 
 

@@ -1,4 +1,5 @@
-"""Sync: plan what to fetch (pure), the engine that stores batches, and the service around it.
+"""Sync: plan what to fetch (pure), the engine that stores batches, which stored message a
+fetched one is (identity), and the service around it.
 
 May import `mail`, `state`, `extraction` (through its analysis protocol) and `config`.
 """

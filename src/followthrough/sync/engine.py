@@ -20,14 +20,21 @@ from followthrough.extraction.items import Analyser
 from followthrough.mail.addresses import OwnAddresses
 from followthrough.mail.automated import automated_reason, spoofing_reason
 from followthrough.mail.content_identity import content_key
-from followthrough.mail.folders import FolderInfo, choose_folders
+from followthrough.mail.folders import FolderInfo, choose_folders, is_sent_folder
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
 from followthrough.mail.salutations import closing, opening
 from followthrough.mail.sender_text import written_lines
 from followthrough.mail.threads import asks_for_answer, thread_key
 from followthrough.progress import NoProgress, ProgressSink
-from followthrough.state.history import Batch, History, MessageRecord
+from followthrough.state.history import (
+    UNTRUSTED_OWN,
+    Batch,
+    History,
+    Identity,
+    MessageRecord,
+)
+from followthrough.sync.identity import distinct_key, identify
 from followthrough.sync.plan import Action, FolderPlan, FolderStatus, plan_folder
 
 log = logging.getLogger("followthrough.sync")
@@ -85,10 +92,12 @@ class BatchBuilder:
     waiting for its analysis and so not yet be stored.
     """
 
-    def __init__(self, account: Account, history: History) -> None:
+    def __init__(self, account: Account, history: History,
+                 sent_folders: frozenset[str] = frozenset()) -> None:
         self.account = account
         self.own = OwnAddresses(account.addresses)
         self.history = history
+        self.sent_folders = sent_folders  # only mail found here is the user's own words
         self._previous = _BatchThreads(account.name, history)
 
     def build(self, plan: FolderPlan, uids: Sequence[int],
@@ -103,39 +112,55 @@ class BatchBuilder:
                 parsed.append((uid, parse_message(raw.header, raw.body, raw.internal_date)))
             except MessageParseError as exc:
                 batch.quarantined.append((uid, f"unreadable: {exc}"))
-        known = self.history.known_keys(self.account.name, (p.key for _, p in parsed))
-        known |= self._previous.message_keys
-        contents = {p.key: content_key(p) for _, p in parsed if p.key not in known}
+        known = self.history.known(self.account.name, (
+            k for _, p in parsed for k in (p.key, distinct_key(p))))
+        known.update(self._previous.identities)
+        contents = {p.key: content_key(p) for _, p in parsed}
         copies = self.history.known_content_keys(self.account.name, contents.values())
         copies |= self._previous.content_keys
         threads = _BatchThreads(self.account.name, self.history, self._previous)
+        in_sent = plan.folder in self.sent_folders
         records = []
         for uid, message in parsed:
-            if message.key in known:
-                batch.relocated.append((message.key, uid))
+            key, stored = identify(message, known)
+            replaces = (stored is not None and stored.untrusted and in_sent
+                        and message.sender is not None and message.sender.address in self.own)
+            if stored is not None and not replaces:
+                batch.relocated.append((key, uid))
                 continue
-            known.add(message.key)
             content = contents[message.key]
-            if content in copies:
-                continue  # a copy of a stored message under another Message-ID
+            from_user_in_sent = (in_sent and message.sender is not None
+                                 and message.sender.address in self.own)
+            # A copy of a stored message under another Message-ID counts once; but the
+            # user's own mail in Sent is never hidden by a copy that may be a forgery.
+            if content in copies and not from_user_in_sent:
+                continue
             copies.add(content)
-            record = replace(self._record(uid, message, threads), content_key=content)
-            threads.add(message, record.thread_key)
+            record = replace(self._record(uid, message, threads, in_sent),
+                             key=key if key != message.key else "", replaces=replaces,
+                             content_key=content)
+            known[key] = Identity(message.content_digest, record.automated == UNTRUSTED_OWN)
+            threads.add(message, record.thread_key, key, known[key])
             threads.content_keys.add(content)
             records.append(record)
         self._previous = threads
         return batch, records
 
-    def _record(self, uid: int, message: ParsedMessage,
-                threads: _BatchThreads) -> MessageRecord:
+    def _record(self, uid: int, message: ParsedMessage, threads: _BatchThreads,
+                in_sent: bool) -> MessageRecord:
         sender = message.sender.address if message.sender else ""
-        direction = "out" if sender in self.own else "in"
+        # Mail from one of the user's addresses is theirs only where they keep what they
+        # sent; elsewhere anyone can write that From: it is stored, never believed.
+        from_user = sender in self.own
+        direction = "out" if from_user and in_sent else "in"
         everyone = [m.address for m in (*message.to, *message.cc)] + [sender]
         counterparts = [a for a in everyone if a and a not in self.own]
         key = thread_key(message.message_id, message.in_reply_to, message.references,
                          message.subject, counterparts, threads.lookup)
         automated = None
-        if direction == "in":
+        if from_user and not in_sent:
+            automated = UNTRUSTED_OWN
+        elif direction == "in":
             automated = automated_reason(message.headers, sender) or spoofing_reason(
                 sender, message.sender.name if message.sender else "")
         lines = written_lines(message.text)
@@ -177,15 +202,16 @@ class _BatchThreads:
         self.history = history
         self.by_message_id: dict[str, str] = {}
         self.keys: set[str] = set()
-        self.message_keys: set[str] = set()
         self.content_keys: set[str] = set()
+        self.identities: dict[str, Identity] = {}  # message key → what was built under it
         self._previous = previous
 
-    def add(self, message: ParsedMessage, key: str) -> None:
+    def add(self, message: ParsedMessage, key: str, message_key: str,
+            identity: Identity) -> None:
         if message.message_id:
             self.by_message_id[message.message_id] = key
         self.keys.add(key)
-        self.message_keys.add(message.key)
+        self.identities[message_key] = identity
 
     def _local(self, message_id: str) -> str | None:
         if message_id in self.by_message_id:
@@ -226,8 +252,10 @@ def sync_account(account: Account, source: MailSource, history: History, *,
         analyser = InlineAnalyser(analyse)
     progress = progress or NoProgress()
     report = AccountReport(account.name)
-    builder = BatchBuilder(account, history)
-    names = choose_folders(source.folders(), account.folders, account.review_folder)
+    listing = source.folders()
+    builder = BatchBuilder(account, history,
+                           frozenset(f.name for f in listing if is_sent_folder(f)))
+    names = choose_folders(listing, account.folders, account.review_folder)
     statuses = {name: source.status(name) for name in names}
     plans = [plan_folder(name, history.cursor(account.name, name), statuses[name])
              for name in names]

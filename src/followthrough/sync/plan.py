@@ -42,7 +42,10 @@ class FolderPlan:
 def plan_folder(folder: str, cursor: FolderCursor | None, status: FolderStatus) -> FolderPlan:
     if cursor is None:
         return FolderPlan(folder, Action.FETCH, 0, status.uidvalidity)
-    if cursor.uidvalidity != status.uidvalidity:
+    if cursor.uidvalidity != status.uidvalidity or 0 < status.uidnext <= cursor.last_uid:
+        # A changed UIDVALIDITY, or UIDs that went backwards under the same one (a server
+        # bug): stored UIDs no longer name the same messages; read it all again, matching
+        # by Message-ID.
         return FolderPlan(folder, Action.RESCAN, 0, status.uidvalidity)
     if status.uidnext > cursor.last_uid + 1:  # new UIDs, even if since expunged
         return FolderPlan(folder, Action.FETCH, cursor.last_uid, status.uidvalidity)

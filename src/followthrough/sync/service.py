@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -9,10 +10,15 @@ from dataclasses import dataclass
 from imapclient.exceptions import IMAPClientError
 
 from followthrough.config.model import Account, Config
-from followthrough.errors import AccountError, AnalysisWorkerError, LoginRefusedError
+from followthrough.errors import (
+    AccountError,
+    AnalysisWorkerError,
+    LoginRefusedError,
+    StateError,
+)
 from followthrough.extraction.analysis import BatchAnalyser
 from followthrough.mail.folders import FolderChoiceError
-from followthrough.mail.imap_source import ImapSource
+from followthrough.mail.imap_source import ImapSource, ServerProtocolError
 from followthrough.mail.login import log_in
 from followthrough.progress import ProgressSink
 from followthrough.state.history import History
@@ -41,6 +47,9 @@ def sync_one(account: Account, history: History, analyser: BatchAnalyser | None,
     except AnalysisWorkerError as exc:
         raise AccountError(account.name, f"{exc}; nothing was lost, the next sync tries "
                                          "again") from None
+    except ServerProtocolError as exc:
+        raise AccountError(account.name, f"{exc}; nothing was read from it: report this to "
+                                         "your mail provider") from None
     except (OSError, IMAPClientError) as exc:
         raise AccountError(account.name, f"sync interrupted ({type(exc).__name__}: {exc}); "
                                          "the next sync resumes where this one stopped") from None
@@ -59,6 +68,11 @@ def sync_all(config: Config, history: History, analyser: BatchAnalyser | None = 
             break
         try:
             report = sync_one(account, history, analyser, progress, should_stop)
+        except StateError as exc:
+            # Say so in the status if the store still takes a small write; stop either way.
+            with contextlib.suppress(StateError):
+                history.record_sync(account.name, error=str(exc))
+            raise
         except AccountError as exc:
             log.error("%s", exc)
             history.record_sync(account.name, error=exc.cause)
