@@ -1,6 +1,7 @@
 """The fast paths of the extraction pipeline give exactly what the straightforward code
-gives, on real mail: the line-break component visits only whitespace tokens, and a rule's
-anchors are tested with one regex search instead of one substring test each."""
+gives, on real mail: the line-break component visits only whitespace tokens, a rule's
+anchors are tested with one regex search instead of one substring test each, and the
+sentence model is scored from n-gram keys made without building spaCy Docs."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from spacy.tokens import Doc
 from followthrough.extraction import Extractor
 from followthrough.extraction.pipeline import SHORT_LINE
 from followthrough.extraction.rules import Rule
+from followthrough.extraction.sentence_model import KINDS, SentenceModel
 from followthrough.mail.message_parse import MessageParseError, parse_message
 
 SAMPLE = 1000
@@ -41,6 +43,15 @@ def straightforward_line_breaks(doc: Doc) -> Doc:
 @Language.component("test_straightforward_line_breaks")
 def _straightforward(doc: Doc) -> Doc:
     return straightforward_line_breaks(doc)
+
+
+def straightforward_scores(model: SentenceModel,
+                           sentences: list[list[str]]) -> list[dict[str, float]]:
+    """The textcat's own ``predict`` on one Doc per sentence."""
+    docs = [Doc(model.nlp.vocab, words=words) for words in sentences if words]
+    rows = iter(model.textcat.model.predict(docs).tolist() if docs else [])
+    return [dict(zip(model.textcat.labels, next(rows), strict=True)) if words
+            else dict.fromkeys(KINDS, 0.0) for words in sentences]
 
 
 def corpus_texts(shared: Path) -> Iterator[str]:
@@ -70,10 +81,17 @@ def test_fast_paths_change_no_result(shared_dir: Path, monkeypatch: pytest.Monke
     slow.nlp.replace_pipe("followthrough_line_breaks", "test_straightforward_line_breaks")
     fast_candidates = [fast.candidates(text) for text in texts]
     fast_items = [fast.extract_text(text, None) for text in texts]
+    fast_scores = [fast.model.scores(words) for words in (
+        [fast.model.words(c.normalised, c.matches, i) for i, c in enumerate(found)]
+        for found in fast_candidates)]
     monkeypatch.setattr(Rule, "may_match", lambda rule, text: not rule.anchors or any(
         anchor in text for anchor in rule.anchors))
+    monkeypatch.setattr(SentenceModel, "scores", straightforward_scores)
     slow_candidates = [slow.candidates(text) for text in texts]
     slow_items = [slow.extract_text(text, None) for text in texts]
+    slow_scores = [slow.model.scores(words) for words in (
+        [slow.model.words(c.normalised, c.matches, i) for i, c in enumerate(found)]
+        for found in slow_candidates)]
 
     assert sum(len(found) for found in fast_candidates) > 5 * SAMPLE
     assert sum(len(items) for items in slow_items) > SAMPLE // 20
@@ -81,6 +99,7 @@ def test_fast_paths_change_no_result(shared_dir: Path, monkeypatch: pytest.Monke
         assert [(c.sentence.start_char, c.sentence.end_char, c.normalised, c.matches)
                 for c in ours] == [(c.sentence.start_char, c.sentence.end_char, c.normalised,
                                     c.matches) for c in theirs], text[:200]
+    assert fast_scores == slow_scores
     for ours_items, theirs_items in zip(fast_items, slow_items, strict=True):
         assert [(i.kind, i.holder, i.evidence, i.due, i.confidence) for i in ours_items] == [
             (i.kind, i.holder, i.evidence, i.due, i.confidence) for i in theirs_items]
