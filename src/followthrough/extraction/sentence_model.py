@@ -148,19 +148,29 @@ class SentenceModel:
                 else dict.fromkeys(KINDS, 0.0) for words in sentences]
 
     def _predict(self, sentences: Sequence[list[str]]) -> Any:
+        """What ``extract_ngrams`` gives the next layers, for all sentences at once: per
+        sentence, its distinct n-gram keys in ascending order and how often each occurs."""
         ops = self.textcat.model.ops
-        batch_keys, batch_vals = [], []
-        for words in sentences:
-            unigrams = numpy.fromiter((get_string_id(w) for w in words), dtype=numpy.uint64,
-                                      count=len(words))
-            ngrams = [unigrams] + [ops.ngrams(n, unigrams)
-                                   for n in range(2, self._ngram_size + 1)]
-            keys, vals = numpy.unique(numpy.concatenate(ngrams), return_counts=True)
-            batch_keys.append(keys)
-            batch_vals.append(vals)
-        lengths = ops.asarray([len(keys) for keys in batch_keys], dtype="int32")
-        output: Any = (numpy.concatenate(batch_keys),
-                       ops.asarray(numpy.concatenate(batch_vals), dtype="f"), lengths)
+        sizes = [len(words) for words in sentences]
+        unigrams = numpy.fromiter((get_string_id(w) for words in sentences for w in words),
+                                  dtype=numpy.uint64, count=sum(sizes))
+        owner = numpy.repeat(numpy.arange(len(sentences)), sizes)
+        keys, owners = [unigrams], [owner]
+        for n in range(2, min(self._ngram_size, len(unigrams)) + 1):
+            grams = ops.ngrams(n, unigrams)  # the n-gram starting at each word
+            within = owner[:len(grams)] == owner[n - 1:]  # not across two sentences
+            keys.append(grams[within])
+            owners.append(owner[:len(grams)][within])
+        all_keys, all_owners = numpy.concatenate(keys), numpy.concatenate(owners)
+        order = numpy.lexsort((all_keys, all_owners))
+        all_keys, all_owners = all_keys[order], all_owners[order]
+        first = numpy.ones(len(all_keys), dtype=bool)
+        first[1:] = (all_keys[1:] != all_keys[:-1]) | (all_owners[1:] != all_owners[:-1])
+        starts = numpy.flatnonzero(first)
+        counts = numpy.diff(numpy.append(starts, len(all_keys)))
+        lengths = numpy.bincount(all_owners[starts], minlength=len(sentences))
+        output: Any = (all_keys[starts], ops.asarray(counts, dtype="f"),
+                       ops.asarray(lengths, dtype="int32"))
         for layer in self._layers:
             output = layer.predict(output)
         return output
