@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -38,23 +40,24 @@ if not Doc.has_extension("candidates"):
 
 
 class LineBreaks:
-    """Sentence starts where email layout says so; punctuation is left to the sentencizer."""
+    """Sentence starts where email layout says so; punctuation is left to the sentencizer.
+
+    A sentence starts after a whitespace token holding two line breaks, or one ending a
+    line shorter than ``SHORT_LINE`` characters. Only whitespace tokens are visited: a
+    line's length is the distance from the character after the previous line break."""
 
     def __call__(self, doc: Doc) -> Doc:
-        line_length = 0
-        for token in doc:
+        line_start = 0
+        last = len(doc) - 1
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+            token = doc[i]
             text = token.text_with_ws
-            if token.is_space and "\n" in text:
-                breaks = text.count("\n")
-                following = token.i + 1
-                if following < len(doc) and (breaks >= 2 or line_length < SHORT_LINE):
-                    doc[following].is_sent_start = True
-                line_length = len(text.rsplit("\n", 1)[-1])
+            breaks = text.count("\n")
+            if not breaks:
                 continue
-            if "\n" in token.whitespace_ or token.text == "\n":
-                line_length = 0
-            else:
-                line_length += len(text)
+            if i < last and (breaks >= 2 or token.idx - line_start < SHORT_LINE):
+                doc[i + 1].is_sent_start = True
+            line_start = token.idx + text.rindex("\n") + 1
         return doc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -24,9 +24,15 @@ class Rule:
     confidence: float
     pattern: re.Pattern[str]
     anchors: tuple[str, ...] = ()  # one of these occurs in every match; () means no filter
+    # One search for "any anchor occurs": the same answer as testing each anchor in turn.
+    _anchor_search: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        search = re.compile("|".join(map(re.escape, self.anchors))) if self.anchors else None
+        object.__setattr__(self, "_anchor_search", search)
 
     def may_match(self, text: str) -> bool:
-        return not self.anchors or any(anchor in text for anchor in self.anchors)
+        return self._anchor_search is None or self._anchor_search.search(text) is not None
 
 
 @dataclass(frozen=True)

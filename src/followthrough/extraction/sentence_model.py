@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import numpy
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.strings import get_string_id
 
 from followthrough.extraction.rules import RuleMatch
 
@@ -114,6 +115,9 @@ class SentenceModel:
         self.nlp = nlp
         self.lexicon = lexicon
         self.textcat: Any = nlp.get_pipe(COMPONENT)
+        layers = {layer.name: layer for layer in cast(Any, self.textcat).model.walk()}
+        self._ngram_size = int(layers["extract_ngrams"].attrs["ngram_size"])
+        self._layers: list[Any] = [layers["resizable(sparse_linear)"], layers["logistic"]]
         settings: dict[str, Any] = dict(nlp.meta.get("followthrough", {}))
         self.thresholds: dict[str, float] = {
             kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
@@ -133,11 +137,43 @@ class SentenceModel:
         return classifier_words(normalised, matches, position, self.lexicon)
 
     def scores(self, sentences: Sequence[list[str]]) -> list[dict[str, float]]:
-        docs = [Doc(self.nlp.vocab, words=words) for words in sentences if words]
+        """The model's scores, computed as its ``predict`` on Docs of these words would
+        (tests/extraction/test_extraction_speed.py checks they are identical), without
+        building Docs: the n-gram keys are made here from the words' hashes, then the
+        model's own layers run on them."""
+        present = [words for words in sentences if words]
         labels = self.textcat.labels
-        rows = iter(self.textcat.model.predict(docs).tolist() if docs else [])
+        rows = iter(self._predict(present).tolist() if present else [])
         return [dict(zip(labels, next(rows), strict=True)) if words
                 else dict.fromkeys(KINDS, 0.0) for words in sentences]
+
+    def _predict(self, sentences: Sequence[list[str]]) -> Any:
+        """What ``extract_ngrams`` gives the next layers, for all sentences at once: per
+        sentence, its distinct n-gram keys in ascending order and how often each occurs."""
+        ops = self.textcat.model.ops
+        sizes = [len(words) for words in sentences]
+        unigrams = numpy.fromiter((get_string_id(w) for words in sentences for w in words),
+                                  dtype=numpy.uint64, count=sum(sizes))
+        owner = numpy.repeat(numpy.arange(len(sentences)), sizes)
+        keys, owners = [unigrams], [owner]
+        for n in range(2, min(self._ngram_size, len(unigrams)) + 1):
+            grams = ops.ngrams(n, unigrams)  # the n-gram starting at each word
+            within = owner[:len(grams)] == owner[n - 1:]  # not across two sentences
+            keys.append(grams[within])
+            owners.append(owner[:len(grams)][within])
+        all_keys, all_owners = numpy.concatenate(keys), numpy.concatenate(owners)
+        order = numpy.lexsort((all_keys, all_owners))
+        all_keys, all_owners = all_keys[order], all_owners[order]
+        first = numpy.ones(len(all_keys), dtype=bool)
+        first[1:] = (all_keys[1:] != all_keys[:-1]) | (all_owners[1:] != all_owners[:-1])
+        starts = numpy.flatnonzero(first)
+        counts = numpy.diff(numpy.append(starts, len(all_keys)))
+        lengths = numpy.bincount(all_owners[starts], minlength=len(sentences))
+        output: Any = (all_keys[starts], ops.asarray(counts, dtype="f"),
+                       ops.asarray(lengths, dtype="int32"))
+        for layer in self._layers:
+            output = layer.predict(output)
+        return output
 
     def decide(self, scores: dict[str, float], matches: Sequence[RuleMatch]) -> list[Decision]:
         fired = {m.kind: m for m in matches}
