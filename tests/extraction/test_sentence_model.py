@@ -104,3 +104,16 @@ def _env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+def test_scores_do_not_depend_on_the_hash_seed() -> None:
+    """Feature words come in a fixed order, so every process scores a sentence alike."""
+    code = ("from followthrough.extraction.sentence_model import SentenceModel;"
+            "m = SentenceModel.load();"
+            "w = m.words('awful, terrible, horrible week but great and wonderful news', (), 0);"
+            "print(w); print(m.scores([w])[0])")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={"PYTHONHASHSEED": str(seed),
+                                               "PATH": "/usr/bin:/bin"}).stdout
+               for seed in (1, 2, 3, 4)}
+    assert len(outputs) == 1, outputs

@@ -74,7 +74,9 @@ class Lexicon:
                 found.append("xstrongneg" if word in self.strong_negative else "xnegword")
             elif word in self.positive:
                 found.append("xstrongpos" if word in self.strong_positive else "xposword")
-        counts = {name: found.count(name) for name in set(found)}
+        # in order of first occurrence: a set's order changes with the process's hash seed,
+        # and the model reads bigrams of these words
+        counts = {name: found.count(name) for name in dict.fromkeys(found)}
         return found + [f"{name}many" for name, n in counts.items() if n > 1]
 
     def to_json(self) -> str:
