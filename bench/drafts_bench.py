@@ -162,7 +162,7 @@ def user_identity(folders: dict[str, list[Message]]) -> tuple[list[str], set[str
 
 def work_days_after(last: datetime, count: int) -> list[date]:
     day = last.date() + timedelta(days=10)
-    days = []
+    days: list[date] = []
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)
@@ -177,7 +177,7 @@ def run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _draft_body(raw: bytes) -> str:
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    body = message.get_body(("plain",))  # type: ignore[attr-defined]
+    body = message.get_body(("plain",))
     return str(body.get_content()) if body is not None else ""
 
 
@@ -249,7 +249,7 @@ def dump(result: MailboxResult, folders: dict[str, list[Message]], target: Path)
 
 
 def bench_user(server: Dovecot, user: str, dump_dir: Path | None,
-               all_folders: bool) -> MailboxResult:
+               all_folders: bool, keep: Path | None = None) -> MailboxResult:
     folders = load_user(require_corpus() / user)
     configured, own = user_identity(folders)
     dates = [m.date for ms in folders.values() for m in ms
@@ -260,10 +260,12 @@ def bench_user(server: Dovecot, user: str, dump_dir: Path | None,
     login = server.new_user("bench-" + user.replace("-", ""))
     for folder, messages in folders.items():
         server.load_maildir(login, folder, [m.raw for m in messages])
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as scratch:
+        work = keep / user if keep else Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
         listing = json.dumps(sorted(folders)) if all_folders else None
         config = write_config(
-            Path(work) / "config.toml", port=server.port, ca_file=server.ca_file,
+            work / "config.toml", port=server.port, ca_file=server.ca_file,
             username=login, password=server.users[login],
             addresses=json.dumps(configured),
             extra_account=f"folders = {listing}\n" if listing else "",
@@ -275,7 +277,7 @@ def bench_user(server: Dovecot, user: str, dump_dir: Path | None,
                 result.errors.append(f"{day}: exit {done.returncode}: "
                                      + done.stderr.strip().splitlines()[-1:][0]
                                      if done.stderr.strip() else f"{day}: exit {done.returncode}")
-        result.judged = judge(user, folders, Path(work) / "state", own,
+        result.judged = judge(user, folders, work / "state", own,
                               {d.isoformat(): d.isoformat() for d in days})
     for draft in result.judged:
         result.drafts += 1
@@ -313,13 +315,15 @@ def main() -> int:
                         help="write each draft with the conversation it came from here")
     parser.add_argument("--all-folders", action="store_true",
                         help="list every folder in the config instead of the default choice")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep each mailbox's config and state here (the server stops)")
     args = parser.parse_args()
     server = Dovecot().start()
     results = []
     try:
         for user in [u.strip() for u in args.users.split(",") if u.strip()]:
             print(f"{user}: loading and running…", file=sys.stderr, flush=True)
-            results.append(bench_user(server, user, args.dump, args.all_folders))
+            results.append(bench_user(server, user, args.dump, args.all_folders, args.keep))
     finally:
         server.stop(remove=True)
     if args.json:

@@ -29,7 +29,13 @@ from followthrough.config.model import Account, Config
 from followthrough.crashpoints import durable_step
 from followthrough.mail.address_syntax import UnwritableAddress, addr_spec
 from followthrough.mail.addresses import OwnAddresses
-from followthrough.state.checkin_store import CheckinStore, DraftRecord, by_address
+from followthrough.state.checkin_store import (
+    WAITING_STATES,
+    CheckinStore,
+    DraftRecord,
+    by_address,
+)
+from followthrough.state.own_identity import likely_own_addresses
 from followthrough.state.voice_store import VoiceStore
 
 log = logging.getLogger("followthrough.drafts")
@@ -49,9 +55,13 @@ def own_addresses(config: Config) -> OwnAddresses:
 
 
 def evaluate(config: Config, store: CheckinStore, now: datetime) -> list[Verdict]:
-    """A verdict for every contact in the history and every [[contact]] entry."""
+    """A verdict for every contact in the history and every [[contact]] entry; never one
+    for the user's own addresses, configured or likely (see ``followthrough doctor``)."""
     own = own_addresses(config)
-    contacts = store.contacts(own)
+    likely = {a.address for a in likely_own_addresses(store.conn, own)}
+    contacts = [c for c in store.contacts(own)
+                if c.address not in likely or any(r.address == c.address
+                                                  for r in config.contacts)]
     known = {c.address for c in contacts}
     default_account = config.accounts[0].name
     for rule in config.contacts:
@@ -78,16 +88,16 @@ def make_draft(config: Config, account: Account, checkin: CheckIn, now: datetime
     thread = checkin.thread
     subject = reply_subject(thread.subject) if thread and thread.subject else ""
     parent = safe_message_id(thread.message_id) if thread and subject else None
+    fresh = checkin.fresh_subject or FRESH_SUBJECT
     body = compose_body(checkin, config.draft.signature, now.astimezone().date().isoformat(),
                         _template(config), voice)
     raw = build_draft(checkin_id=draft_id, from_address=account.main_address,
                       to_address=checkin.address, to_name=checkin.name,
-                      subject=subject or FRESH_SUBJECT, body=body, when=now,
+                      subject=subject or fresh, body=body, when=now,
                       in_reply_to=parent,
                       references=thread.references if thread and subject else ())
     return DraftRecord(draft_id, account.name, checkin.address, checkin.name, checkin.reason,
-                       subject or FRESH_SUBJECT, draft_message_id(draft_id,
-                                                                  account.main_address),
+                       subject or fresh, draft_message_id(draft_id, account.main_address),
                        thread.thread_key if thread else None,
                        tuple(i.id for i in checkin.items), raw, "planned", now, None,
                        parent=parent)
@@ -159,7 +169,8 @@ def drafting_day(config: Config, store: CheckinStore, now: datetime) -> tuple[li
     local = now.astimezone()
     work_day = local.weekday() in config.cadence.work_days
     already = store.created_on(local.date())
-    chosen = plan_day(verdicts, already, config.cadence.max_drafts_per_day, work_day)
+    busy = frozenset(d.thread_key for d in store.drafts(WAITING_STATES) if d.thread_key)
+    chosen = plan_day(verdicts, already, config.cadence.max_drafts_per_day, work_day, busy)
     due = sum(1 for v in verdicts if v.checkin)
     if not work_day and due:
         return [], f"{due} due, but today is not a work day (cadence.work_days)"

@@ -30,6 +30,9 @@ class MessageRecord:
     content_key: str | None = None  # the same message under another Message-ID
     opening: Opening | None = None  # "Hi Becky," greeting "Becky"
     closing: Closing | None = None  # "Thanks,\nSally" signed "Sally"
+    delivers: bool = False  # it hands something over ("attached is…"): keeps a promise
+    thanks: bool = False  # it thanks for something or confirms receipt
+    question: str | None = None  # the question my own message asked (outbound only)
 
 
 @dataclass
@@ -166,8 +169,8 @@ class History:
             "INSERT INTO message (account, message_key, message_id, folder, uid, uidvalidity, "
             "date, from_address, from_name, subject, in_reply_to, refs, thread_key, direction, "
             "automated, followthrough_id, asks, content_key, greeting, greeted_name, closing, "
-            "signed_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?) "
+            "signed_name, delivers, thanks, question) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (account, message_key) DO NOTHING",
             (account, p.key, p.message_id, batch.folder, record.uid, batch.uidvalidity,
              _iso(p.date), p.sender.address if p.sender else None,
@@ -178,7 +181,8 @@ class History:
              record.content_key, record.opening.line if record.opening else None,
              record.opening.name if record.opening else None,
              record.closing.lines if record.closing else None,
-             (record.closing.name or None) if record.closing else None))
+             (record.closing.name or None) if record.closing else None,
+             int(record.delivers), int(record.thanks), record.question))
         if cursor.rowcount == 0:
             return  # the same message seen in another folder
         message = cursor.lastrowid

@@ -174,6 +174,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             at TEXT NOT NULL
         )""",
     )),
+    Migration(7, "what closes a promise (delivery, thanks) and what my message asked", (
+        "ALTER TABLE message ADD COLUMN delivers INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE message ADD COLUMN thanks INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE message ADD COLUMN question TEXT",
+    )),
 )
 
 

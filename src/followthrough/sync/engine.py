@@ -23,9 +23,10 @@ from followthrough.mail.content_identity import content_key
 from followthrough.mail.folders import FolderInfo, choose_folders
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
+from followthrough.mail.promise_signals import delivers, thanks
 from followthrough.mail.salutations import closing, opening
 from followthrough.mail.sender_text import written_lines
-from followthrough.mail.threads import asks_for_answer, thread_key
+from followthrough.mail.threads import asked_question, asks_for_answer, thread_key
 from followthrough.progress import NoProgress, ProgressSink
 from followthrough.state.history import Batch, History, MessageRecord
 from followthrough.sync.plan import Action, FolderPlan, FolderStatus, plan_folder
@@ -142,9 +143,13 @@ class BatchBuilder:
         asks = asks_for_answer(message.text, lines)
         if automated is not None:
             return MessageRecord(message, uid, direction, key, automated, asks=asks)
-        # how a person opens and signs: names and the user's voice
+        # how a person opens and signs: names and the user's voice; what closes a promise
         return MessageRecord(message, uid, direction, key, automated, asks=asks,
-                             opening=opening(lines), closing=closing(lines))
+                             opening=opening(lines), closing=closing(lines),
+                             delivers=delivers(message.text, lines),
+                             thanks=thanks(message.text, lines),
+                             question=asked_question(message.text, lines)
+                             if direction == "out" else None)
 
 
 def _worth_analysing(record: MessageRecord) -> bool:
