@@ -165,7 +165,8 @@ def tracking(config: Config, contact: ContactFacts, now: datetime,
     last = contact.last_interaction
     if last is None or now - last > config.cadence.forget_after:
         return "silent for longer than cadence.forget_after"
-    if bond is not None and bond.score < RELATIONSHIP_THRESHOLD:
+    if (bond is not None and bond.score < RELATIONSHIP_THRESHOLD
+            and config.cadence.track != "two-way-always"):
         return (f"not a close enough relationship (score {bond.score:.2f} < "
                 f"{RELATIONSHIP_THRESHOLD}: {bond.reasons})")
     return None
