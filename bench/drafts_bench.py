@@ -129,6 +129,8 @@ def load_user(user_dir: Path) -> dict[str, list[Message]]:
         name = path.name.removesuffix(".mbox.gz")
         target = ("Sent" if name in SENT_FOLDERS else "INBOX" if name == "inbox"
                   else name.replace(".", "/"))
+        if target.startswith("inbox/"):
+            target = "INBOX/" + target.removeprefix("inbox/")
         folders.setdefault(target, []).extend(parse(target, raw) for raw in mbox_messages(path))
     return folders
 

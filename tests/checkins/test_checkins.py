@@ -20,7 +20,6 @@ from followthrough.checkins.planning import (
     DraftFacts,
     Exchange,
     RememberedItem,
-    ThreadRef,
     cadence_for,
     decide,
     plan_day,

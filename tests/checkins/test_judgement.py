@@ -164,3 +164,28 @@ def test_overdue_promise_of_theirs_makes_a_contact_due() -> None:
     not_yet = promise("theirs", 20, due=TODAY - timedelta(days=1))
     assert due_commitment([not_yet], TODAY) is None
     assert due_commitment([promise("theirs", 20, due=date(2026, 1, 1))], TODAY) is None
+
+
+# ---- 2. a nudge says what was asked, and only to the one it was asked of
+def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
+    from followthrough.mail.threads import asked_question
+
+    assert asked_question("Hi Bob,\n\nThanks for the call. Could you send me the Q3 numbers "
+                          "by Friday? Also the map.\n\nSam\n") == \
+        "Could you send me the Q3 numbers by Friday?"
+    assert asked_question("Duke was never executed.\n\nLet me know if you have any "
+                          "additional questions or need anything else.\n\nMarie") is None
+    assert asked_question("Please do not hesitate to call me with any questions.") is None
+    assert asked_question("Let me know what you hear from them.") == \
+        "Let me know what you hear from them."
+    assert asked_question("Thanks, that all looks fine to me.") is None
+
+
+def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
+    from followthrough.checkins.thread_choice import latest_thread
+
+    asked = ex(9, "out", asks=True, question="Could you sign it?")
+    alone = latest_thread([ex(20, "in"), asked])
+    assert alone is not None and alone.question == "Could you sign it?"
+    crowd = latest_thread([ex(20, "in"), replace(asked, recipients=3)])
+    assert crowd is not None and crowd.my_last_unanswered is None and crowd.question is None

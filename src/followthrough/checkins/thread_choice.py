@@ -45,7 +45,9 @@ def latest_thread(exchanges: Sequence[Exchange]) -> ThreadRef | None:
     latest = latest_personal(exchanges)
     if latest is None:
         return None
-    unanswered = latest.when if latest.direction == "out" and latest.asks else None
+    # a question to several people is not this contact's to answer
+    unanswered = (latest.when if latest.direction == "out" and latest.asks
+                  and latest.recipients == 1 else None)
     return ThreadRef(latest.thread_key, latest.subject, latest.message_id, latest.references,
                      unanswered, latest.question if unanswered else None)
 

@@ -69,6 +69,11 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 _REQUEST = re.compile(r"\b(?:could|can|would|will) you\b|\bplease let me know\b|"
                       r"\blet me know (?:if|when|whether|what|how)\b", re.IGNORECASE)
 MAX_QUESTION = 200
+# Courtesies that end a message without asking anything.
+_COURTESY = re.compile(r"\b(?:let me know|please (?:call|contact)|feel free|do not hesitate|"
+                       r"don't hesitate)\b.{0,40}\b(?:any|further|additional|other|more)\s+"
+                       r"(?:questions?|comments?|concerns?|help|information|assistance)|"
+                       r"\bneed anything else\b|\bcan I help\b", re.IGNORECASE)
 
 
 def asked_question(text: str, written: list[str] | None = None) -> str | None:
@@ -82,6 +87,8 @@ def asked_question(text: str, written: list[str] | None = None) -> str | None:
         for match in _SENTENCE.finditer(flat):
             sentence = match.group(0).strip()
             if len(sentence.split()) < 3 or len(sentence) > MAX_QUESTION:
+                continue
+            if _COURTESY.search(sentence):
                 continue
             if sentence.endswith("?") or _REQUEST.search(sentence):
                 return sentence
