@@ -204,7 +204,8 @@ def judge(user: str, folders: dict[str, list[Message]], state_dir: Path, own: se
     known_names: dict[str, set[str]] = {}
     for messages in folders.values():
         for m in messages:
-            for word in re.findall(r"[A-Za-z]+", m.sender_name):
+            shown = re.sub(r"<[^>]*>|\S*@\S*", " ", m.sender_name)
+            for word in re.findall(r"[A-Za-z]+", shown):
                 known_names.setdefault(m.sender, set()).add(word.lower())
     conn = sqlite3.connect(f"file:{state_dir / 'state.db'}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
