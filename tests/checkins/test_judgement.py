@@ -176,6 +176,7 @@ def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
     assert asked_question("Duke was never executed.\n\nLet me know if you have any "
                           "additional questions or need anything else.\n\nMarie") is None
     assert asked_question("Please do not hesitate to call me with any questions.") is None
+    assert asked_question("Let me know if you need anything further.") is None
     assert asked_question("Let me know what you hear from them.") == \
         "Let me know what you hear from them."
     assert asked_question("Thanks, that all looks fine to me.") is None

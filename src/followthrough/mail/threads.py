@@ -73,7 +73,8 @@ MAX_QUESTION = 200
 _COURTESY = re.compile(r"\b(?:let me know|please (?:call|contact)|feel free|do not hesitate|"
                        r"don't hesitate)\b.{0,40}\b(?:any|further|additional|other|more)\s+"
                        r"(?:questions?|comments?|concerns?|help|information|assistance)|"
-                       r"\bneed anything else\b|\bcan I help\b", re.IGNORECASE)
+                       r"\bif you need anything\b|\bneed anything (?:else|further|more)\b|"
+                       r"\bcan I help\b", re.IGNORECASE)
 
 
 def asked_question(text: str, written: list[str] | None = None) -> str | None:
