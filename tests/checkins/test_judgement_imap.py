@@ -68,6 +68,7 @@ def test_only_a_real_relationship_with_news_gets_a_draft_in_its_thread(
         tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
     path = write_config(tmp_path / "config.toml", port=dovecot.port, ca_file=dovecot.ca_file,
                         username=mail_user, password=dovecot.users[mail_user],
+                        extra_account='review_folder = "Follow-ups"\n',
                         extra="[cadence]\nmax_drafts_per_day = 8\n")
     config = load_config(path)
     _conversations(dovecot, mail_user)
@@ -94,6 +95,7 @@ def test_own_other_address_is_never_drafted_and_doctor_names_it(
         tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
     path = write_config(tmp_path / "config.toml", port=dovecot.port, ca_file=dovecot.ca_file,
                         username=mail_user, password=dovecot.users[mail_user],
+                        extra_account='review_folder = "Follow-ups"\n',
                         extra='[cadence]\ntrack = "two-way-always"\nmax_drafts_per_day = 8\n')
     config = load_config(path)
     _conversations(dovecot, mail_user)
