@@ -158,8 +158,10 @@ def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     nothing specific can."""
     seed = checkin.address + checkin.reason
     lines: list[str] = []
-    if checkin.reason == "nudge" and checkin.thread and checkin.thread.question:
-        lines.append(f"Just following up on my question: {_quote(checkin.thread.question)}")
+    asked = _quote(checkin.thread.question) if checkin.thread and checkin.thread.question \
+        else None
+    if checkin.reason == "nudge" and asked:
+        lines.append(f"Just following up on my question: {asked}")
     elif checkin.reason == "nudge":
         lines.append(_pick(NUDGE_LINES, seed))
     for item in checkin.items:
