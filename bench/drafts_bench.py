@@ -52,7 +52,8 @@ _AUTOMATED_SUBJECT = re.compile(
     r"announcement|subscription", re.IGNORECASE)
 _MACHINE = re.compile(r"^(?:no[-_.]?reply|mailer-daemon|postmaster|bounce|notif|alert|news|"
                       r"announce|admin|system|info|help|owner-|listserv|majordomo)", re.I)
-_GREETING = re.compile(r"^(?:Hi|Hello|Dear|Hey)\s+([^,\n]+),", re.MULTILINE)
+_GREETING = re.compile(r"^(?:(?:Hi|Hello|Dear|Hey|Good morning)\b[ ,]*)?([A-Z][\w.' -]{0,40}?)"
+                       r"\s*[,:!]\s*$", re.MULTILINE)
 
 
 @dataclass
@@ -183,6 +184,13 @@ def _draft_body(raw: bytes) -> str:
     return str(body.get_content()) if body is not None else ""
 
 
+def _stock() -> set[str]:
+    """The draft text's stock lines: a draft made of these says nothing specific."""
+    from followthrough.checkins.draft_text import CADENCE_LINES, NUDGE_LINES
+
+    return {*CADENCE_LINES, *NUDGE_LINES}
+
+
 def thread_kind(parent: Message | None, by_id: dict[str, Message]) -> str:
     if parent is None:
         return "new"
@@ -216,13 +224,17 @@ def judge(user: str, folders: dict[str, list[Message]], state_dir: Path, own: se
         head = email.message_from_bytes(raw)
         parent_id = str(head.get("In-Reply-To", "")).strip() or None
         parent = by_id.get(parent_id) if parent_id else None
-        greeting = _GREETING.search(body)
+        greeting = _GREETING.match(body.lstrip())
         name = greeting.group(1).strip() if greeting else ""
         found = bool(name) and name.lower() != "there" and (
             name.lower() in known_names.get(row["address"], set())
             or name.lower() not in row["address"].lower())
-        specific = bool(json.loads(row["items"])) or (
-            row["reason"] == "nudge" and "“" in body)
+        # an item or the quoted question must reach the words, not only a stock line
+        paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()][1:]
+        content = [p for p in paragraphs if p not in _stock()
+                   and ("“" in p or p.endswith("?") or len(p.split()) >= 8)]
+        specific = (bool(json.loads(row["items"])) or row["reason"] == "nudge") \
+            and bool(content)
         out.append(DraftJudgement(
             days.get(row["created"][:10], row["created"][:10]), row["address"],
             row["subject"], row["reason"], specific, thread_kind(parent, by_id),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from followthrough.checkins.draft_message import (
@@ -20,9 +20,22 @@ from followthrough.checkins.draft_message import (
     reply_subject,
     safe_message_id,
 )
-from followthrough.checkins.draft_text import DEFAULT_TEMPLATE, compose_body
+from followthrough.checkins.draft_text import (
+    CADENCE_LINES,
+    DEFAULT_TEMPLATE,
+    NUDGE_LINES,
+    body_lines,
+    compose_body,
+)
 from followthrough.checkins.follow_up import FollowUpReport, place
-from followthrough.checkins.planning import CheckIn, ContactFacts, Verdict, decide, plan_day
+from followthrough.checkins.planning import (
+    CheckIn,
+    ContactFacts,
+    Verdict,
+    decide,
+    plain_checkins,
+    plan_day,
+)
 from followthrough.checkins.review_folder import ReviewFolder
 from followthrough.checkins.voice import Voice
 from followthrough.config.model import Account, Config
@@ -72,8 +85,30 @@ def evaluate(config: Config, store: CheckinStore, now: datetime) -> list[Verdict
     threads = store.latest_threads()
     drafts = by_address(store.drafts())
     snoozes = store.snoozes()
-    return [decide(config, c, items.get(c.address, []), drafts.get(c.address, []),
-                   threads.get(c.address), snoozes.get(c.address), now) for c in contacts]
+    today = now.astimezone().date().isoformat()
+    return [worded(config, decide(config, c, items.get(c.address, []),
+                                  drafts.get(c.address, []), threads.get(c.address),
+                                  snoozes.get(c.address), now), today) for c in contacts]
+
+
+def says_something(checkin: CheckIn, today_iso: str) -> bool:
+    """Whether the draft's words mention something specific: an item said whole and right,
+    or the question quoted (not only a stock line)."""
+    stock = {*CADENCE_LINES, *NUDGE_LINES}
+    return any(line not in stock for line in body_lines(checkin, today_iso))
+
+
+def worded(config: Config, verdict: Verdict, today_iso: str) -> Verdict:
+    """No draft for a contact the user did not list when its items cannot be put into
+    words a person would send: it would come out as a plain check-in."""
+    checkin = verdict.checkin
+    if checkin is None or plain_checkins(config, checkin.address) \
+            or says_something(checkin, today_iso):
+        return verdict
+    return replace(verdict, checkin=None,
+                   why="nothing specific can be said: its items cannot be put into words "
+                   "whole and right, and plain check-ins are only for contacts in a "
+                   "[[group]] or [[contact]] entry")
 
 
 def _template(config: Config) -> str:
