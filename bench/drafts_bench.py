@@ -230,7 +230,8 @@ def judge(user: str, folders: dict[str, list[Message]], state_dir: Path, own: se
             name.lower() in known_names.get(row["address"], set())
             or name.lower() not in row["address"].lower())
         # an item or the quoted question must reach the words, not only a stock line
-        paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()][1:]
+        text = body.replace("\r\n", "\n")
+        paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()][1:]
         content = [p for p in paragraphs if p not in _stock()
                    and ("“" in p or p.endswith("?") or len(p.split()) >= 8)]
         specific = (bool(json.loads(row["items"])) or row["reason"] == "nudge") \
