@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import sqlite3
 import ssl
@@ -73,6 +74,30 @@ def check_state(config: Config) -> Check:
         return Check("state store", False, f"integrity check: {result}", _REBUILD)
     running = f"; in use by pid {holder}" if holder else ""
     return Check("state store", True, f"{config.state_dir}: healthy{running}")
+
+
+def check_own_addresses(config: Config) -> Check | None:
+    """Addresses the history shows are likely the user's own: never drafted to; listing
+    them in ``addresses`` confirms it (a [[contact]] entry says they are someone else)."""
+    from followthrough.mail.addresses import OwnAddresses
+    from followthrough.state.own_identity import likely_own_addresses
+    from followthrough.state.store import Store
+
+    own = OwnAddresses(a for account in config.accounts for a in account.addresses)
+    try:
+        with Store.open(config.state_dir, write=False) as store:
+            likely = likely_own_addresses(store.conn, own)
+    except StateError:
+        return None
+    if not likely:
+        return None
+    account = config.accounts[0]
+    line = "addresses = " + json.dumps([*account.addresses, *(a.address for a in likely)])
+    found = "; ".join(f"{a.address} ({a.why})" for a in likely)
+    return Check("own addresses", True,
+                 f"likely yours too, so never drafted to: {found}. To confirm, set in "
+                 f"[[account]] {account.name!r}: {line}  (if one is someone else, give it a "
+                 "[[contact]] entry)")
 
 
 def _network_checks(account: Account) -> Iterator[Check]:
@@ -188,6 +213,9 @@ def run_checks(path: Path) -> list[Check]:
     if config is None:
         return checks
     checks.append(check_state(config))
+    identity = check_own_addresses(config)
+    if identity is not None:
+        checks.append(identity)
     for account in config.accounts:
         checks.extend(check_account(account))
     return checks

@@ -18,8 +18,8 @@ from followthrough.checkins.planning import (
     CheckIn,
     ContactFacts,
     DraftFacts,
+    Exchange,
     RememberedItem,
-    ThreadRef,
     cadence_for,
     decide,
     plan_day,
@@ -58,12 +58,32 @@ def config(tmp_path: Path, extra: str = "") -> Config:
     return load_config(path)
 
 
+def exchange(days_ago: float, direction: str, thread: str = "t-last", recipients: int = 1,
+             **extra: object) -> Exchange:
+    return Exchange(NOW - timedelta(days=days_ago), direction, thread, "Hello",
+                    f"<{thread}-{days_ago}-{direction}@x>", (), recipients, False,
+                    **extra)  # type: ignore[arg-type]
+
+
+def history(days_in: int | None, days_out: int | None, threads: int = 5) -> tuple[Exchange, ...]:
+    """A personal two-way history: ``threads`` earlier threads a month apart, then the
+    latest messages each way."""
+    start = max(d for d in (days_in, days_out, 0) if d is not None)
+    earlier = [exchange(start + 30 * (k + 1) + hours / 24, direction, f"t{k}")
+               for k in range(threads) for hours, direction in ((1, "out"), (0, "in"))]
+    latest = [exchange(d, direction) for d, direction in ((days_out, "out"), (days_in, "in"))
+              if d is not None]
+    return tuple(sorted([*earlier, *latest], key=lambda e: e.when or NOW))
+
+
 def contact(address: str = "ann@example.com", days_in: int | None = 40,
-            days_out: int | None = 41, automated: bool = False) -> ContactFacts:
+            days_out: int | None = 41, automated: bool = False,
+            exchanges: tuple[Exchange, ...] | None = None) -> ContactFacts:
     def ago(days: int | None) -> datetime | None:
         return NOW - timedelta(days=days) if days is not None else None
     return ContactFacts(address, "Ann Lee", "a", automated, 1 if days_in is not None else 0,
-                        1 if days_out is not None else 0, ago(days_in), ago(days_out))
+                        1 if days_out is not None else 0, ago(days_in), ago(days_out),
+                        history(days_in, days_out) if exchanges is None else exchanges)
 
 
 def item(kind: str, who: str, summary: str, days_ago: int = 20, **extra: object) -> RememberedItem:
@@ -84,9 +104,30 @@ def test_cadence_precedence(tmp_path: Path) -> None:
 
 
 def test_due_by_cadence(tmp_path: Path) -> None:
-    verdict = decide(config(tmp_path), contact(days_in=40, days_out=41), [], [], None, None, NOW)
+    always = config(tmp_path)
+    always = replace(always, cadence=replace(always.cadence, track="two-way-always"))
+    verdict = decide(always, contact(days_in=40, days_out=41), [], [], None, None, NOW)
     assert verdict.checkin is not None and verdict.checkin.reason == "cadence"
     assert verdict.checkin.due_since == NOW - timedelta(days=10)
+    assert not verdict.checkin.specific
+
+
+def test_plain_check_in_only_for_listed_contacts(tmp_path: Path) -> None:
+    """With nothing specific to say, a contact the user did not list gets no draft; one in
+    a group does."""
+    unlisted = decide(config(tmp_path), contact(days_in=40, days_out=41), [], [], None, None,
+                      NOW)
+    assert unlisted.tracked and unlisted.checkin is None
+    assert "nothing specific" in unlisted.why
+    listed = decide(config(tmp_path), contact("bob@bigco.example", days_in=70, days_out=71),
+                    [], [], None, None, NOW)
+    assert listed.checkin is not None and listed.checkin.reason == "cadence"
+    challenge = item("challenge", "theirs", "the roof is leaking again", days_ago=40,
+                     thread_key="t-last", message_id="<t-last-40-in@x>")
+    specific = decide(config(tmp_path), contact(days_in=40, days_out=41), [challenge], [],
+                      None, None, NOW)
+    assert specific.checkin is not None and specific.checkin.specific
+    assert specific.checkin.items == (challenge,)
 
 
 def test_not_due_within_cadence(tmp_path: Path) -> None:
@@ -151,11 +192,17 @@ def test_passed_event_asks_how_it_went(tmp_path: Path) -> None:
 
 
 def test_unanswered_message_gets_a_nudge_once(tmp_path: Path) -> None:
-    thread = ThreadRef("t1", "Contract", "<m@x>", (), NOW - timedelta(days=9))
-    facts = contact(days_in=20, days_out=9)
+    asked = exchange(9, "out", asks=True, question="Could you send the signed lease?")
+    facts = contact(days_in=20, days_out=9,
+                    exchanges=(*history(20, None), asked))
+    thread = None
     verdict = decide(config(tmp_path), facts, [], [], thread, None, NOW)
     assert verdict.checkin is not None and verdict.checkin.reason == "nudge"
-    nudged = DraftFacts(facts.address, "sent", "nudge", NOW - timedelta(days=1), NOW, "t1")
+    assert verdict.checkin.specific and verdict.checkin.thread is not None
+    assert verdict.checkin.thread.question == "Could you send the signed lease?"
+    body = compose_body(verdict.checkin, None, NOW.date().isoformat())
+    assert "“Could you send the signed lease?”" in body
+    nudged = DraftFacts(facts.address, "sent", "nudge", NOW - timedelta(days=1), NOW, "t-last")
     assert decide(config(tmp_path), facts, [], [nudged], thread, None, NOW).checkin is None
     off = config(tmp_path)
     off = replace(off, cadence=replace(off.cadence, nudge_after=None))
@@ -163,7 +210,7 @@ def test_unanswered_message_gets_a_nudge_once(tmp_path: Path) -> None:
 
 
 def test_pending_draft_snooze_and_dismissal(tmp_path: Path) -> None:
-    c, facts = config(tmp_path), contact(days_in=40, days_out=41)
+    c, facts = config(tmp_path), contact("x@bigco.example", days_in=70, days_out=71)
     waiting = DraftFacts(facts.address, "pending", "cadence", NOW - timedelta(days=1), None, None)
     assert "already waiting" in decide(c, facts, [], [waiting], None, None, NOW).why
     snoozed = decide(c, facts, [], [], None, NOW + timedelta(days=3), NOW)
@@ -171,7 +218,7 @@ def test_pending_draft_snooze_and_dismissal(tmp_path: Path) -> None:
     dismissed = DraftFacts(facts.address, "dismissed", "cadence", NOW - timedelta(days=5),
                            NOW - timedelta(days=4), None)
     later = decide(c, facts, [], [dismissed], None, None, NOW)
-    assert later.checkin is None and later.next_due == NOW + timedelta(days=26)
+    assert later.checkin is None and later.next_due == NOW + timedelta(days=56)
 
 
 def test_used_and_vague_items_are_not_raised_again(tmp_path: Path) -> None:

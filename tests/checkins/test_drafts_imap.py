@@ -30,6 +30,11 @@ LONG_AGO = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 
 
 def setup_config(tmp_path: Path, dovecot: Dovecot, user: str, extra: str = "") -> Config:
+    """Every two-way contact tracked, plain check-ins included (the mechanics under test
+    here do not depend on the judgement of who is worth a draft: test_judgement_imap)."""
+    track = 'track = "two-way-always"\n'
+    extra = (extra.replace("[cadence]\n", "[cadence]\n" + track) if "[cadence]\n" in extra
+             else extra + "[cadence]\n" + track)
     path = write_config(tmp_path / "config.toml", port=dovecot.port, ca_file=dovecot.ca_file,
                         username=user, password=dovecot.users[user],
                         extra_account='review_folder = "Follow-ups"\n',
@@ -103,7 +108,8 @@ def test_draft_lands_threaded_with_flag_and_headers(tmp_path: Path, dovecot: Dov
     body = from_flowed(message.get_content())
     assert body.startswith("Hi Alice,")
     assert "you're stuck on the permit" in body  # her own words, addressed to her
-    assert "send you the notes" in body  # the promise Sam made
+    # the promise Sam made was for the next day, six weeks ago: expired, not chased
+    assert "send you the notes" not in body
     assert body.rstrip().endswith("Sam")
     (listed,) = drafts(config)
     assert listed["state"] == "pending" and listed["address"] == "alice@example.com"
@@ -306,10 +312,14 @@ def test_due_json_and_explain(tmp_path: Path, dovecot: Dovecot, mail_user: str) 
     (due,) = json.loads(cli(config, "due", "--json", "--now", NOW).stdout)
     assert set(due) >= {"address", "name", "due_since", "reason", "items"}
     assert due["reason"] == "cadence" and due["address"] == "alice@example.com"
-    assert {i["kind"] for i in due["items"]} == {"challenge", "commitment"}
+    assert {i["kind"] for i in due["items"]} == {"challenge"}
     explained = cli(config, "explain", "alice@example.com", "--now", NOW)
     assert explained.returncode == 0
     assert "due: nothing was exchanged for longer than the cadence" in explained.stdout
+    assert "relationship 0." in explained.stdout and "1 two-way thread" in explained.stdout
+    # the next-day promise of six weeks ago expired; her challenge is still open
+    assert "expired: due 2026-04-02, long past" in explained.stdout
+    assert "open: not followed up yet" in explained.stdout
     assert "“We're stuck on the permit, which is stressful.”" in explained.stdout
     assert "re: 'Permit hearing'" in explained.stdout and "2026-04-01" in explained.stdout
 

@@ -39,11 +39,12 @@ NEXT_DAY = "2026-05-15T09:00:00+00:00"
 
 def default_config(tmp_path: Path, dovecot: Dovecot, user: str, extra_account: str = ""
                    ) -> Config:
-    """No review_folder: drafts go to the user's own Drafts folder."""
+    """No review_folder: drafts go to the user's own Drafts folder. Every two-way contact
+    gets a check-in (Alice's one conversation is not a relationship by default)."""
     return load_config(write_config(
         tmp_path / "config.toml", port=dovecot.port, ca_file=dovecot.ca_file, username=user,
         password=dovecot.users[user], extra_account=extra_account,
-        extra='[draft]\nsignature = "Sam"\n'))
+        extra='[draft]\nsignature = "Sam"\n[cadence]\ntrack = "two-way-always"\n'))
 
 
 class Thunderbird:

@@ -158,7 +158,11 @@ def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     nothing specific can."""
     seed = checkin.address + checkin.reason
     lines: list[str] = []
-    if checkin.reason == "nudge":
+    asked = _quote(checkin.thread.question) if checkin.thread and checkin.thread.question \
+        else None
+    if checkin.reason == "nudge" and asked:
+        lines.append(f"Just following up on my question: {asked}")
+    elif checkin.reason == "nudge":
         lines.append(_pick(NUDGE_LINES, seed))
     for item in checkin.items:
         line = _item_line(checkin, item, seed, today_iso)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from followthrough.checkins.draft_message import (
@@ -20,16 +20,35 @@ from followthrough.checkins.draft_message import (
     reply_subject,
     safe_message_id,
 )
-from followthrough.checkins.draft_text import DEFAULT_TEMPLATE, compose_body
+from followthrough.checkins.draft_text import (
+    CADENCE_LINES,
+    DEFAULT_TEMPLATE,
+    NUDGE_LINES,
+    body_lines,
+    compose_body,
+)
 from followthrough.checkins.follow_up import FollowUpReport, place
-from followthrough.checkins.planning import CheckIn, ContactFacts, Verdict, decide, plan_day
+from followthrough.checkins.planning import (
+    CheckIn,
+    ContactFacts,
+    Verdict,
+    decide,
+    plain_checkins,
+    plan_day,
+)
 from followthrough.checkins.review_folder import ReviewFolder
 from followthrough.checkins.voice import Voice
 from followthrough.config.model import Account, Config
 from followthrough.crashpoints import durable_step
 from followthrough.mail.address_syntax import UnwritableAddress, addr_spec
 from followthrough.mail.addresses import OwnAddresses
-from followthrough.state.checkin_store import CheckinStore, DraftRecord, by_address
+from followthrough.state.checkin_store import (
+    WAITING_STATES,
+    CheckinStore,
+    DraftRecord,
+    by_address,
+)
+from followthrough.state.own_identity import likely_own_addresses
 from followthrough.state.voice_store import VoiceStore
 
 log = logging.getLogger("followthrough.drafts")
@@ -49,9 +68,13 @@ def own_addresses(config: Config) -> OwnAddresses:
 
 
 def evaluate(config: Config, store: CheckinStore, now: datetime) -> list[Verdict]:
-    """A verdict for every contact in the history and every [[contact]] entry."""
+    """A verdict for every contact in the history and every [[contact]] entry; never one
+    for the user's own addresses, configured or likely (see ``followthrough doctor``)."""
     own = own_addresses(config)
-    contacts = store.contacts(own)
+    likely = {a.address for a in likely_own_addresses(store.conn, own)}
+    contacts = [c for c in store.contacts(own)
+                if c.address not in likely or any(r.address == c.address
+                                                  for r in config.contacts)]
     known = {c.address for c in contacts}
     default_account = config.accounts[0].name
     for rule in config.contacts:
@@ -62,8 +85,30 @@ def evaluate(config: Config, store: CheckinStore, now: datetime) -> list[Verdict
     threads = store.latest_threads()
     drafts = by_address(store.drafts())
     snoozes = store.snoozes()
-    return [decide(config, c, items.get(c.address, []), drafts.get(c.address, []),
-                   threads.get(c.address), snoozes.get(c.address), now) for c in contacts]
+    today = now.astimezone().date().isoformat()
+    return [worded(config, decide(config, c, items.get(c.address, []),
+                                  drafts.get(c.address, []), threads.get(c.address),
+                                  snoozes.get(c.address), now), today) for c in contacts]
+
+
+def says_something(checkin: CheckIn, today_iso: str) -> bool:
+    """Whether the draft's words mention something specific: an item said whole and right,
+    or the question quoted (not only a stock line)."""
+    stock = {*CADENCE_LINES, *NUDGE_LINES}
+    return any(line not in stock for line in body_lines(checkin, today_iso))
+
+
+def worded(config: Config, verdict: Verdict, today_iso: str) -> Verdict:
+    """No draft for a contact the user did not list when its items cannot be put into
+    words a person would send: it would come out as a plain check-in."""
+    checkin = verdict.checkin
+    if checkin is None or plain_checkins(config, checkin.address) \
+            or says_something(checkin, today_iso):
+        return verdict
+    return replace(verdict, checkin=None,
+                   why="nothing specific can be said: its items cannot be put into words "
+                   "whole and right, and plain check-ins are only for contacts in a "
+                   "[[group]] or [[contact]] entry")
 
 
 def _template(config: Config) -> str:
@@ -78,16 +123,16 @@ def make_draft(config: Config, account: Account, checkin: CheckIn, now: datetime
     thread = checkin.thread
     subject = reply_subject(thread.subject) if thread and thread.subject else ""
     parent = safe_message_id(thread.message_id) if thread and subject else None
+    fresh = checkin.fresh_subject or FRESH_SUBJECT
     body = compose_body(checkin, config.draft.signature, now.astimezone().date().isoformat(),
                         _template(config), voice)
     raw = build_draft(checkin_id=draft_id, from_address=account.main_address,
                       to_address=checkin.address, to_name=checkin.name,
-                      subject=subject or FRESH_SUBJECT, body=body, when=now,
+                      subject=subject or fresh, body=body, when=now,
                       in_reply_to=parent,
                       references=thread.references if thread and subject else ())
     return DraftRecord(draft_id, account.name, checkin.address, checkin.name, checkin.reason,
-                       subject or FRESH_SUBJECT, draft_message_id(draft_id,
-                                                                  account.main_address),
+                       subject or fresh, draft_message_id(draft_id, account.main_address),
                        thread.thread_key if thread else None,
                        tuple(i.id for i in checkin.items), raw, "planned", now, None,
                        parent=parent)
@@ -159,7 +204,8 @@ def drafting_day(config: Config, store: CheckinStore, now: datetime) -> tuple[li
     local = now.astimezone()
     work_day = local.weekday() in config.cadence.work_days
     already = store.created_on(local.date())
-    chosen = plan_day(verdicts, already, config.cadence.max_drafts_per_day, work_day)
+    busy = frozenset(d.thread_key for d in store.drafts(WAITING_STATES) if d.thread_key)
+    chosen = plan_day(verdicts, already, config.cadence.max_drafts_per_day, work_day, busy)
     due = sum(1 for v in verdicts if v.checkin)
     if not work_day and due:
         return [], f"{due} due, but today is not a work day (cadence.work_days)"

@@ -7,22 +7,40 @@ snoozes) and a moment ``now``; nothing here touches IMAP or SQLite.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from followthrough.checkins.item_status import OPEN, ItemStatus, item_status
+from followthrough.checkins.relationship import (
+    RELATIONSHIP_THRESHOLD,
+    Exchange,
+    Relationship,
+    relationship,
+)
+from followthrough.checkins.talking_points import (
+    EVENT_DELAY,
+    commitment_due_day,
+    due_commitment,
+    is_specific,
+    passed_event,
+    pick_items,
+    substantive,
+)
+from followthrough.checkins.thread_choice import (
+    ThreadRef,
+    fresh_subject,
+    latest_thread,
+    reply_thread,
+)
 from followthrough.config.model import Config
 
-COMMITMENT_LEAD = timedelta(days=2)  # a reminder this long before a promise falls due
-COMMITMENT_GRACE = timedelta(days=14)  # and not after it has been overdue this long
-EVENT_DELAY = timedelta(days=1)  # ask how it went a day after the event
-EVENT_WINDOW = timedelta(days=14)
 NUDGE_WINDOW = timedelta(days=30)  # older unanswered mail is left to the cadence
-MAX_ITEMS = 3
 # Items whose dates lie further than this from today are ignored (a state written before
 # extraction dropped such dates may still hold "year 9999"); date arithmetic stays in range.
 PLAUSIBLE_SPAN = timedelta(days=3660)
 REASON_RANK = {"commitment": 0, "event": 1, "nudge": 2, "cadence": 3}
+__all__ = ["Exchange", "ThreadRef", "substantive"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,7 @@ class ContactFacts:
     outbound: int
     last_inbound: datetime | None
     last_outbound: datetime | None
+    exchanges: tuple[Exchange, ...] = ()  # every message with them, oldest first
 
     @property
     def last_interaction(self) -> datetime | None:
@@ -55,18 +74,8 @@ class RememberedItem:
     event_date: date | None = None
     used: bool = False  # mentioned in a draft that was sent or dismissed
     said_by_them: bool = True  # written by the contact (False: by the user, to them)
-
-
-@dataclass(frozen=True)
-class ThreadRef:
-    """The most recent thread with a contact: where a draft replies."""
-
-    thread_key: str
-    subject: str
-    message_id: str | None
-    references: tuple[str, ...]
-    # my latest message there, when it asked something and no reply came after
-    my_last_unanswered: datetime | None
+    thread_key: str = ""  # the thread of the message it was said in
+    message_id: str | None = None  # that message
 
 
 @dataclass(frozen=True)
@@ -90,9 +99,14 @@ class CheckIn:
     items: tuple[RememberedItem, ...]
     thread: ThreadRef | None
     overdue: float  # how far past due, in cadences
+    specific: bool = True  # mentions a remembered item or the question left unanswered
+    relationship: float = 0.0
+    fresh_subject: str = ""  # the subject of a new message, when it replies in no thread
 
-    def sort_key(self) -> tuple[int, float]:
-        return (REASON_RANK[self.reason], -self.overdue)
+    def sort_key(self) -> tuple[int, int, float, float]:
+        """Specific drafts first, then by reason, relationship and how overdue."""
+        return (0 if self.specific else 1, REASON_RANK[self.reason], -self.relationship,
+                -self.overdue)
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,8 @@ class Verdict:
     next_due: datetime | None
     why: str
     checkin: CheckIn | None = None
+    relationship: Relationship | None = None
+    statuses: tuple[tuple[RememberedItem, ItemStatus], ...] = ()
 
 
 def cadence_for(config: Config, address: str) -> tuple[timedelta, str]:
@@ -131,7 +147,13 @@ def _ignored(config: Config, address: str) -> bool:
     return any(rule.address == address and rule.ignore for rule in config.contacts)
 
 
-def tracking(config: Config, contact: ContactFacts, now: datetime) -> str | None:
+def listed(config: Config, address: str) -> bool:
+    """Whether a [[group]] or [[contact]] rule names this contact: such rules always win."""
+    return _listed(config, address)
+
+
+def tracking(config: Config, contact: ContactFacts, now: datetime,
+             bond: Relationship | None = None) -> str | None:
     """None when the contact is tracked, else why not."""
     if contact.automated:
         return "an automated sender (mailing list, notification or bounce): never drafted"
@@ -146,48 +168,16 @@ def tracking(config: Config, contact: ContactFacts, now: datetime) -> str | None
     last = contact.last_interaction
     if last is None or now - last > config.cadence.forget_after:
         return "silent for longer than cadence.forget_after"
+    if (bond is not None and bond.score < RELATIONSHIP_THRESHOLD
+            and config.cadence.track != "two-way-always"):
+        return (f"not a close enough relationship (score {bond.score:.2f} < "
+                f"{RELATIONSHIP_THRESHOLD}: {bond.reasons})")
     return None
 
 
-_VAGUE = {"that", "this", "it", "so", "you", "there", "them"}
-
-
-def substantive(item: RememberedItem) -> bool:
-    """Whether the item says enough to be mentioned ("sorry to hear that" does not)."""
-    words = [w for w in item.summary.lower().split() if w not in _VAGUE]
-    return len(words) >= 2
-
-
-def _pick_items(items: Sequence[RememberedItem], reason: str, lookback: datetime,
-                event_item: RememberedItem | None,
-                commitment_item: RememberedItem | None) -> tuple[RememberedItem, ...]:
-    """At most one item of each sort, their own words first, the newest first."""
-    fresh = [i for i in items if not i.used and substantive(i)
-             and (i.said_on is None or i.said_on >= lookback)]
-    fresh.sort(key=lambda i: (i.said_by_them,
-                              i.said_on or datetime.min.replace(tzinfo=lookback.tzinfo)),
-               reverse=True)
-    if reason == "nudge":
-        return (commitment_item,) if commitment_item else ()
-    chosen: list[RememberedItem] = []
-
-    def first(kind: str, whose: tuple[str, ...]) -> RememberedItem | None:
-        if any(c.kind == kind and c.whose in whose for c in chosen):
-            return None  # one of each sort is enough
-        return next((i for i in fresh if i.kind == kind and i.whose in whose), None)
-
-    picks: tuple[Callable[[], RememberedItem | None], ...] = (
-        lambda: event_item,
-        lambda: commitment_item or first("commitment", ("mine",)),
-        lambda: first("challenge", ("theirs", "third_party")),
-        lambda: first("success", ("theirs", "third_party")),
-        lambda: first("commitment", ("theirs",)),
-    )
-    for pick in picks:
-        candidate = pick()
-        if candidate is not None and candidate not in chosen and len(chosen) < MAX_ITEMS:
-            chosen.append(candidate)
-    return tuple(chosen)
+def plain_checkins(config: Config, address: str) -> bool:
+    """Whether a check-in with nothing specific to say may be drafted for this contact."""
+    return listed(config, address) or config.cadence.track == "two-way-always"
 
 
 def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem],
@@ -197,21 +187,28 @@ def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem
     cadence, _ = cadence_for(config, contact.address)
     items = [i for i in items if _plausible(i, now)]
     last = contact.last_interaction
-    not_tracked = tracking(config, contact, now)
+    bond = relationship(contact.exchanges, now)
+    today = now.astimezone().date()
+    statuses = tuple((i, item_status(i, contact.exchanges, today)) for i in items)
+    not_tracked = tracking(config, contact, now, bond)
     if not_tracked:
-        return Verdict(contact.address, False, cadence, last, None, not_tracked)
+        return Verdict(contact.address, False, cadence, last, None, not_tracked,
+                       relationship=bond, statuses=statuses)
+    items = [i for i, status in statuses if status.state == OPEN]
+    if contact.exchanges:
+        thread = latest_thread(contact.exchanges)
     dismissed = [d.resolved or d.created for d in drafts if d.state == "dismissed"]
     base = max([d for d in [last, *dismissed] if d is not None], default=None)
     cadence_due = base + cadence if base else now
-    today = now.astimezone().date()
 
     reasons: dict[str, datetime] = {}
     if cadence_due <= now:
         reasons["cadence"] = cadence_due
-    commitment_item = _due_commitment(items, today, base)
-    if commitment_item is not None and commitment_item.due is not None:
-        reasons["commitment"] = _at_day(commitment_item.due - COMMITMENT_LEAD, now)
-    event_item = _passed_event(items, today)
+    commitment_item = due_commitment(items, today)
+    due_day = commitment_due_day(commitment_item) if commitment_item else None
+    if due_day is not None:
+        reasons["commitment"] = _at_day(due_day, now)
+    event_item = passed_event(items, today)
     if event_item is not None and event_item.event_date is not None:
         reasons["event"] = _at_day(event_item.event_date + EVENT_DELAY, now)
     nudged = {d.thread_key for d in drafts if d.reason == "nudge"}
@@ -221,26 +218,40 @@ def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem
             and now - thread.my_last_unanswered >= config.cadence.nudge_after):
         reasons["nudge"] = thread.my_last_unanswered + config.cadence.nudge_after
 
+    def verdict(next_due: datetime | None, why: str,
+                checkin: CheckIn | None = None) -> Verdict:
+        return Verdict(contact.address, True, cadence, last, next_due, why, checkin, bond,
+                       statuses)
+
     next_due = min([cadence_due, *reasons.values()])
-    waiting = [d for d in drafts if d.state in ("planned", "pending", "edited")]
-    if waiting:
-        return Verdict(contact.address, True, cadence, last, next_due,
-                       "a draft for this contact is already waiting in the review folder")
+    if [d for d in drafts if d.state in ("planned", "pending", "edited")]:
+        return verdict(next_due, "a draft for this contact is already waiting in the review "
+                       "folder")
     if snoozed_until and snoozed_until > now:
-        return Verdict(contact.address, True, cadence, last, max(next_due, snoozed_until),
-                       f"snoozed until {snoozed_until.astimezone().isoformat(timespec='minutes')}")
+        return verdict(max(next_due, snoozed_until), "snoozed until "
+                       f"{snoozed_until.astimezone().isoformat(timespec='minutes')}")
     if not reasons:
-        return Verdict(contact.address, True, cadence, last, next_due,
-                       "not due yet: the last interaction is within the cadence")
+        return verdict(next_due, "not due yet: the last interaction is within the cadence")
     reason = min(reasons, key=lambda r: REASON_RANK[r])
     due_since = min(reasons.values())
     lookback = now - max(cadence * 3, timedelta(days=120))
-    chosen = _pick_items(items, reason, lookback, event_item if reason == "event" else None,
-                         commitment_item)
+    chosen = pick_items(items, reason, lookback, event_item if reason == "event" else None,
+                        commitment_item)
+    if reason == "nudge":
+        specific = bool(thread and thread.question)
+    else:
+        specific = reason in ("commitment", "event") or is_specific(chosen)
+    if not specific and not plain_checkins(config, contact.address):
+        return verdict(next_due, "nothing specific to say (no open promise, event, challenge, "
+                       "success or unanswered question): plain check-ins are only for "
+                       "contacts in a [[group]] or [[contact]] entry")
+    if chosen and reason != "nudge" and contact.exchanges:
+        thread = reply_thread(contact.exchanges, chosen[0])
     overdue = (now - due_since) / cadence if cadence else 0.0
     checkin = CheckIn(contact.address, contact.name, contact.account, reason, due_since,
-                      cadence, chosen, thread, overdue)
-    return Verdict(contact.address, True, cadence, last, due_since, _describe(reason), checkin)
+                      cadence, chosen, thread, overdue, specific, bond.score,
+                      fresh_subject(chosen[0] if chosen else None))
+    return verdict(due_since, _describe(reason), checkin)
 
 
 def _plausible(item: RememberedItem, now: datetime) -> bool:
@@ -253,37 +264,34 @@ def _at_day(day: date, now: datetime) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=now.astimezone().tzinfo)
 
 
-def _due_commitment(items: Sequence[RememberedItem], today: date,
-                    since: datetime | None) -> RememberedItem | None:
-    mine = [i for i in items if i.kind == "commitment" and i.whose == "mine" and not i.used
-            and i.due is not None
-            and i.due - COMMITMENT_LEAD <= today <= i.due + COMMITMENT_GRACE]
-    return min(mine, key=lambda i: i.due or today, default=None)
-
-
-def _passed_event(items: Sequence[RememberedItem], today: date) -> RememberedItem | None:
-    passed = [i for i in items if i.event_date is not None and i.whose != "mine" and not i.used
-              and i.event_date + EVENT_DELAY <= today <= i.event_date + EVENT_WINDOW
-              and (i.said_on is None or i.said_on.date() <= i.event_date)]
-    return max(passed, key=lambda i: i.event_date or today, default=None)
-
-
 def _describe(reason: str) -> str:
     return {
         "cadence": "due: nothing was exchanged for longer than the cadence",
-        "commitment": "due early: a promise you made falls due soon",
+        "commitment": "due early: a promise falls due soon or is overdue",
         "event": "due early: an event they mentioned has just passed",
         "nudge": "due early: your last message has gone unanswered",
     }[reason]
 
 
 def plan_day(verdicts: Sequence[Verdict], already_today: int, max_per_day: int,
-             work_day: bool) -> list[CheckIn]:
-    """The check-ins to draft now: most important and most overdue first, within the cap."""
+             work_day: bool, busy_threads: frozenset[str] = frozenset()) -> list[CheckIn]:
+    """The check-ins to draft now: specific ones first, ranked by relationship and urgency,
+    within the cap; never two drafts under one thread (nor one where a draft waits)."""
     if not work_day:
         return []
-    due = sorted((v.checkin for v in verdicts if v.checkin), key=CheckIn.sort_key)
-    return due[: max(0, max_per_day - already_today)]
+    room = max(0, max_per_day - already_today)
+    chosen: list[CheckIn] = []
+    taken = set(busy_threads)
+    for checkin in sorted((v.checkin for v in verdicts if v.checkin), key=CheckIn.sort_key):
+        if len(chosen) >= room:
+            break
+        key = checkin.thread.thread_key if checkin.thread else None
+        if key is not None and key in taken:
+            continue
+        if key is not None:
+            taken.add(key)
+        chosen.append(checkin)
+    return chosen
 
 
 def whose(kind_holder: str, direction: str) -> str:

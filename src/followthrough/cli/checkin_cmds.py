@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from followthrough.checkins.draft_changes import summary
 from followthrough.checkins.drafting import evaluate, own_addresses, unwritable
+from followthrough.checkins.item_status import ItemStatus
 from followthrough.checkins.planning import Verdict, cadence_for
 from followthrough.checkins.review_folder import plain_text
 from followthrough.checkins.voice import greeting_name
@@ -97,6 +98,9 @@ def _verdict_json(verdict: Verdict) -> dict[str, object]:
         "reason": checkin.reason if checkin else None,
         "cadence": format_duration(verdict.cadence),
         "unwritable": unwritable(verdict.address),
+        "relationship": verdict.relationship.score if verdict.relationship else None,
+        "relationship_reasons": verdict.relationship.reasons if verdict.relationship else None,
+        "specific": checkin.specific if checkin else None,
         "items": [{"kind": i.kind, "whose": i.whose, "summary": i.summary,
                    "evidence": i.evidence, "said_on": _when(i.said_on), "subject": i.subject,
                    "due": i.due.isoformat() if i.due else None}
@@ -127,6 +131,14 @@ def _due(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decided_by(status: ItemStatus) -> str:
+    message = status.decided_by
+    if message is None:
+        return ""
+    who = "their message" if message.direction == "in" else "your message"
+    return f" (decided by {who} of {_when(message.when)}, {message.subject!r})"
+
+
 def _explain(args: argparse.Namespace) -> int:
     config = load(args)
     now = parse_now(args.now)
@@ -143,6 +155,9 @@ def _explain(args: argparse.Namespace) -> int:
         raise FollowthroughError(f"no history with {args.address}; nothing to explain")
     cadence, source = cadence_for(config, address)
     print(f"{address}: {verdict.why}")
+    if verdict.relationship is not None:
+        bond = verdict.relationship
+        print(f"  relationship {bond.score:.2f}: {bond.reasons}")
     print(f"  cadence {format_duration(cadence)} (from {source}); last interaction "
           f"{_when(verdict.last_interaction) or 'never'}; next due {_when(verdict.next_due)}")
     greeted, source = greeting_name(voice, verdict.checkin.name if verdict.checkin else "",
@@ -155,15 +170,22 @@ def _explain(args: argparse.Namespace) -> int:
     elif verdict.checkin and (cannot := unwritable(address)):
         print(f"  no draft can be written: {cannot}")
     if verdict.checkin:
-        print(f"  a draft would be a {verdict.checkin.reason} check-in, mentioning:")
-        for item in verdict.checkin.items:
+        checkin = verdict.checkin
+        where = (f"a reply in {checkin.thread.subject!r}" if checkin.thread
+                 else f"a new message {checkin.fresh_subject or 'Catching up'!r}")
+        print(f"  a draft would be a {checkin.reason} check-in ({where}), mentioning:")
+        for item in checkin.items:
             print(f"    - {item.kind}: {item.summary}")
     print("  remembered:")
+    statuses = {i.id: s for i, s in verdict.statuses}
     for item in items or []:
+        status = statuses.get(item.id)
         state = " (already followed up)" if item.used else ""
         print(f"    {_when(item.said_on)}  {item.kind} ({item.whose}){state}  "
               f"re: {item.subject!r}")
         print(f"        “{' '.join(item.evidence.split())}”")
+        if status is not None:
+            print(f"        {status.state}: {status.why}{_decided_by(status)}")
     if not items:
         print("    nothing yet")
     for draft in drafts:

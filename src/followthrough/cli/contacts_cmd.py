@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sqlite3
 from dataclasses import asdict
+from datetime import UTC, datetime
 
+from followthrough.checkins.relationship import relationship
 from followthrough.cli.base import add_command, add_json_flag, load, print_json
 from followthrough.config.model import Config
 from followthrough.errors import FollowthroughError
 from followthrough.mail.addresses import OwnAddresses, normalize
+from followthrough.state.checkin_store import CheckinStore
 from followthrough.state.history import Contact, History
 from followthrough.state.store import Store
 
@@ -24,18 +27,26 @@ def _day(iso: str | None) -> str:
 
 def _contacts(args: argparse.Namespace) -> int:
     config = load(args)
+    now = datetime.now(UTC)
     with Store.open(config.state_dir, write=False) as store:
         contacts = History(store).contacts(_own(config))
+        exchanges = CheckinStore(store).exchanges()
     if not args.all:
         contacts = [c for c in contacts if not c.automated]
+    bonds = {c.address: relationship(exchanges.get(c.address, []), now) for c in contacts}
     if args.json:
-        print_json([asdict(c) for c in contacts])
+        print_json([asdict(c) | {"relationship": bonds[c.address].score,
+                                 "relationship_reasons": bonds[c.address].reasons}
+                    for c in contacts])
         return 0
-    print(f"{'address':40} {'name':24} {'in':>5} {'out':>5}  {'last in':10}  {'last out':10}")
+    print(f"{'address':40} {'name':24} {'in':>5} {'out':>5}  {'last in':10}  {'last out':10}"
+          "  relationship")
     for c in contacts:
         flag = "  (automated)" if c.automated else ""
+        bond = bonds[c.address]
         print(f"{c.address[:40]:40} {c.name[:24]:24} {c.inbound:5d} {c.outbound:5d}  "
-              f"{_day(c.last_inbound):10}  {_day(c.last_outbound):10}{flag}")
+              f"{_day(c.last_inbound):10}  {_day(c.last_outbound):10}  {bond.score:.2f}: "
+              f"{bond.reasons}{flag}")
     return 0
 
 

@@ -19,7 +19,7 @@ from followthrough.errors import ConfigError, ConfigProblem
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SECURITY_MODES = ("tls", "starttls")
-TRACK_MODES = ("two-way", "groups-only")
+TRACK_MODES = ("two-way", "two-way-always", "groups-only")
 DEFAULT_PORTS = {"tls": 993, "starttls": 143}
 # The usual names of the folder of sent mail, when the server does not mark it \Sent.
 SENT_FOLDER_NAMES = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",

@@ -63,3 +63,34 @@ def asks_for_answer(text: str, written: list[str] | None = None) -> bool:
     from followthrough.mail.sender_text import sender_text
 
     return bool(_ASKS.search(sender_text(text, written)))
+
+
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_REQUEST = re.compile(r"\b(?:could|can|would|will) you\b|\bplease let me know\b|"
+                      r"\blet me know (?:if|when|whether|what|how)\b", re.IGNORECASE)
+MAX_QUESTION = 200
+# Courtesies that end a message without asking anything.
+_COURTESY = re.compile(r"\b(?:let me know|please (?:call|contact)|feel free|do not hesitate|"
+                       r"don't hesitate)\b.{0,40}\b(?:any|further|additional|other|more)\s+"
+                       r"(?:questions?|comments?|concerns?|help|information|assistance)|"
+                       r"\bif you need anything\b|\bneed anything (?:else|further|more)\b|"
+                       r"\bcan I help\b", re.IGNORECASE)
+
+
+def asked_question(text: str, written: list[str] | None = None) -> str | None:
+    """The question the sender's own words ask (the first whole sentence that asks), or
+    None; a sentence longer than MAX_QUESTION is not cut but left out."""
+    from followthrough.mail.sender_text import sender_text
+
+    own = sender_text(text, written)
+    for paragraph in own.split("\n\n"):
+        flat = " ".join(paragraph.split())
+        for match in _SENTENCE.finditer(flat):
+            sentence = match.group(0).strip()
+            if len(sentence.split()) < 3 or len(sentence) > MAX_QUESTION:
+                continue
+            if _COURTESY.search(sentence):
+                continue
+            if sentence.endswith("?") or _REQUEST.search(sentence):
+                return sentence
+    return None

@@ -13,6 +13,7 @@ from followthrough.checkins.draft_changes import LineChange
 from followthrough.checkins.planning import (
     ContactFacts,
     DraftFacts,
+    Exchange,
     RememberedItem,
     ThreadRef,
     whose,
@@ -102,17 +103,38 @@ class CheckinStore:
                 SELECT p.address AS address, m.account AS account, max(m.date)
                 FROM message m JOIN participant p ON p.message = m.id
                 GROUP BY p.address)""").fetchall())
+        exchanges = self.exchanges()
         return [ContactFacts(c.address, c.name, accounts.get(c.address, ""), c.automated,
                              c.inbound, c.outbound, parse_time(c.last_inbound),
-                             parse_time(c.last_outbound))
+                             parse_time(c.last_outbound), tuple(exchanges.get(c.address, ())))
                 for c in self.history.contacts(own)]
+
+    def exchanges(self) -> dict[str, list[Exchange]]:
+        """Per contact, every message from them or from the user to them, oldest first."""
+        rows = self.conn.execute("""
+            SELECT p.address, m.direction, m.date, m.thread_key, m.subject, m.message_id,
+                   m.refs, m.automated, m.asks, m.delivers, m.thanks, m.question,
+                   (SELECT count(*) FROM participant q WHERE q.message = m.id
+                    AND q.role IN ('to', 'cc')) AS recipients
+            FROM message m JOIN participant p ON p.message = m.id
+            WHERE (m.direction = 'in' AND p.role = 'from')
+               OR (m.direction = 'out' AND p.role IN ('to', 'cc'))
+            ORDER BY m.date""").fetchall()
+        found: dict[str, list[Exchange]] = defaultdict(list)
+        for r in rows:
+            found[r["address"]].append(Exchange(
+                parse_time(r["date"]), r["direction"], r["thread_key"], r["subject"] or "",
+                r["message_id"], tuple(json.loads(r["refs"])) if r["refs"] else (),
+                int(r["recipients"]), r["automated"] is not None, bool(r["asks"]),
+                bool(r["delivers"]), bool(r["thanks"]), r["question"]))
+        return found
 
     def items(self) -> dict[str, list[RememberedItem]]:
         """Remembered items per contact address, each seen from the user's side."""
         used = self.used_items()
         rows = self.conn.execute("""
             SELECT i.id, i.kind, i.holder, i.summary, i.evidence, i.due, i.event_date,
-                   m.direction, m.date, m.subject, p.address
+                   m.direction, m.date, m.subject, m.thread_key, m.message_id, p.address
             FROM item i JOIN message m ON m.id = i.message
             JOIN participant p ON p.message = m.id
             WHERE (m.direction = 'in' AND p.role = 'from')
@@ -127,7 +149,8 @@ class CheckinStore:
                 summary=r["summary"], evidence=r["evidence"], said_on=parse_time(r["date"]),
                 subject=r["subject"] or "", due=_date(r["due"]),
                 event_date=_date(r["event_date"]), used=r["id"] in used,
-                said_by_them=r["direction"] == "in"))
+                said_by_them=r["direction"] == "in", thread_key=r["thread_key"],
+                message_id=r["message_id"]))
         return found
 
     def latest_threads(self) -> dict[str, ThreadRef]:

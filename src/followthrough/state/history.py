@@ -30,6 +30,9 @@ class MessageRecord:
     content_key: str | None = None  # the same message under another Message-ID
     opening: Opening | None = None  # "Hi Becky," greeting "Becky"
     closing: Closing | None = None  # "Thanks,\nSally" signed "Sally"
+    delivers: bool = False  # it hands something over ("attached is…"): keeps a promise
+    thanks: bool = False  # it thanks for something or confirms receipt
+    question: str | None = None  # the question my own message asked (outbound only)
     key: str = ""  # the stored identity when not the message's own (a reused Message-ID)
     replaces: bool = False  # takes the place of a stored untrusted copy of itself
 
@@ -55,6 +58,7 @@ class Batch:
     last_uid: int
     records: list[MessageRecord] = field(default_factory=list)
     relocated: list[tuple[str, int]] = field(default_factory=list)  # (message key, new UID)
+    copies: int = 0  # copies of stored messages under another Message-ID: not stored again
     quarantined: list[tuple[int, str]] = field(default_factory=list)  # (UID, reason)
     completes_folder: bool = False  # the last batch of a full pass over the folder
 
@@ -188,8 +192,8 @@ class History:
             "INSERT INTO message (account, message_key, message_id, folder, uid, uidvalidity, "
             "date, from_address, from_name, subject, in_reply_to, refs, thread_key, direction, "
             "automated, followthrough_id, asks, content_key, greeting, greeted_name, closing, "
-            "signed_name, content_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?) "
+            "signed_name, content_digest, delivers, thanks, question) VALUES (?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (account, message_key) DO NOTHING",
             (account, record.message_key, p.message_id, batch.folder, record.uid,
              batch.uidvalidity,
@@ -202,7 +206,8 @@ class History:
              record.opening.name if record.opening else None,
              record.closing.lines if record.closing else None,
              (record.closing.name or None) if record.closing else None,
-             p.content_digest or None))
+             p.content_digest or None,
+             int(record.delivers), int(record.thanks), record.question))
         if cursor.rowcount == 0:
             return  # the same message seen in another folder
         message = cursor.lastrowid

@@ -177,6 +177,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "what a message says, to tell apart messages sharing a Message-ID", (
         "ALTER TABLE message ADD COLUMN content_digest TEXT",
     )),
+    Migration(8, "what closes a promise (delivery, thanks) and what my message asked", (
+        "ALTER TABLE message ADD COLUMN delivers INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE message ADD COLUMN thanks INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE message ADD COLUMN question TEXT",
+    )),
 )
 
 

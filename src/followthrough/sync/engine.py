@@ -23,9 +23,10 @@ from followthrough.mail.content_identity import content_key
 from followthrough.mail.folders import FolderInfo, choose_folders, is_sent_folder
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
+from followthrough.mail.promise_signals import delivers, thanks
 from followthrough.mail.salutations import closing, opening
 from followthrough.mail.sender_text import written_lines
-from followthrough.mail.threads import asks_for_answer, thread_key
+from followthrough.mail.threads import asked_question, asks_for_answer, thread_key
 from followthrough.progress import NoProgress, ProgressSink
 from followthrough.state.history import (
     UNTRUSTED_OWN,
@@ -57,6 +58,7 @@ class FolderReport:
     action: str
     new: int = 0
     relocated: int = 0
+    copies: int = 0  # copies of stored messages under another Message-ID, counted once
     quarantined: int = 0
 
 
@@ -134,6 +136,7 @@ class BatchBuilder:
             # A copy of a stored message under another Message-ID counts once; but the
             # user's own mail in Sent is never hidden by a copy that may be a forgery.
             if content in copies and not from_user_in_sent:
+                batch.copies += 1
                 continue
             copies.add(content)
             record = replace(self._record(uid, message, threads, in_sent),
@@ -167,9 +170,13 @@ class BatchBuilder:
         asks = asks_for_answer(message.text, lines)
         if automated is not None:
             return MessageRecord(message, uid, direction, key, automated, asks=asks)
-        # how a person opens and signs: names and the user's voice
+        # how a person opens and signs: names and the user's voice; what closes a promise
         return MessageRecord(message, uid, direction, key, automated, asks=asks,
-                             opening=opening(lines), closing=closing(lines))
+                             opening=opening(lines), closing=closing(lines),
+                             delivers=delivers(message.text, lines),
+                             thanks=thanks(message.text, lines),
+                             question=asked_question(message.text, lines)
+                             if direction == "out" else None)
 
 
 def _worth_analysing(record: MessageRecord) -> bool:
@@ -314,5 +321,6 @@ def _store(account: Account, history: History, prepared: _Prepared, opened: Fold
         log.warning("%s/%s UID %d quarantined: %s", account.name, batch.folder, uid, reason)
     folder_report.new += len(batch.records)
     folder_report.relocated += len(batch.relocated)
+    folder_report.copies += batch.copies
     folder_report.quarantined += len(batch.quarantined)
     progress.advance(prepared.fetched)

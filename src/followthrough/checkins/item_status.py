@@ -1,0 +1,93 @@
+"""Whether a remembered item is still open, was kept, or went stale — and which message said so.
+
+Pure. A promise is kept when later mail shows it: the promiser hands something over
+("attached is…", "as promised") or the other side thanks them, in the same thread or, for a
+delivery, in any later personal mail between the two. A promise with no date expires a few
+weeks after the conversation about it went quiet; a dated one some time after its date. A
+challenge or success goes stale after a while; a success is acknowledged once the user has
+replied in its thread. Items from mail to many people, automated mail or forwards are
+nobody's in particular and are set aside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from followthrough.checkins.relationship import Exchange, personal
+
+if TYPE_CHECKING:
+    from followthrough.checkins.planning import RememberedItem
+
+UNDATED_PROMISE_LIFETIME = timedelta(weeks=6)  # after the thread about it went quiet
+DATED_PROMISE_GRACE = timedelta(days=14)  # after its date
+NEWS_LIFETIME = timedelta(days=60)  # a challenge or success worth asking about
+
+OPEN, KEPT, EXPIRED, SET_ASIDE = "open", "kept", "expired", "set aside"
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    state: str  # open | kept | expired | set aside
+    why: str
+    decided_by: Exchange | None = None
+
+
+def _day(when: datetime | None) -> str:
+    return when.date().isoformat() if when else "an undated message"
+
+
+def _closing(item: RememberedItem, later: Sequence[Exchange]) -> Exchange | None:
+    """The first later message that shows the promise kept."""
+    promiser = "out" if item.whose == "mine" else "in"
+    for e in later:
+        same_thread = e.thread_key == item.thread_key
+        if e.direction == promiser and e.delivers and (same_thread or personal(e)):
+            return e
+        if e.direction != promiser and e.thanks and same_thread:
+            return e
+    return None
+
+
+def item_status(item: RememberedItem, exchanges: Sequence[Exchange],
+                today: date) -> ItemStatus:
+    source = next((e for e in exchanges if item.message_id and e.message_id == item.message_id),
+                  None)
+    if source is not None and not personal(source):
+        return ItemStatus(SET_ASIDE, f"said in mail to {source.recipients} people, automated "
+                          "mail or a forward: nobody's in particular", source)
+    ambiguous = (item.whose == "theirs" and not item.said_by_them) or (
+        item.whose == "mine" and item.said_by_them)
+    if source is not None and ambiguous and source.recipients > 1:
+        return ItemStatus(SET_ASIDE, f"“you” in mail to {source.recipients} people: not clear "
+                          "whom it meant", source)
+    if item.whose == "third_party" and item.kind == "commitment":
+        return ItemStatus(SET_ASIDE, "a promise of someone else", source)
+    said = item.said_on
+    later = sorted((e for e in exchanges if said and e.when and e.when > said),
+                   key=lambda e: e.when or datetime.min)
+    if item.kind == "commitment":
+        closing = _closing(item, later)
+        if closing is not None:
+            what = "delivered" if closing.delivers else "thanks"
+            return ItemStatus(KEPT, f"{what} on {_day(closing.when)}: {closing.subject!r}",
+                              closing)
+        if item.due is not None:
+            if today > item.due + DATED_PROMISE_GRACE:
+                return ItemStatus(EXPIRED, f"due {item.due.isoformat()}, long past")
+            return ItemStatus(OPEN, f"due {item.due.isoformat()}")
+        in_thread = [e.when for e in later if e.thread_key == item.thread_key and e.when]
+        quiet_since = max([d for d in [said, *in_thread] if d], default=None)
+        if quiet_since and today > (quiet_since + UNDATED_PROMISE_LIFETIME).date():
+            return ItemStatus(EXPIRED, f"no date, and nothing more said since "
+                              f"{_day(quiet_since)}")
+        return ItemStatus(OPEN, "no sign yet that it was done")
+    if said and today > (said + NEWS_LIFETIME).date():
+        return ItemStatus(EXPIRED, f"said on {_day(said)}: too long ago to ask about")
+    answered = next((e for e in later if e.direction == "out"
+                     and e.thread_key == item.thread_key), None)
+    if item.kind == "success" and answered is not None and item.said_by_them:
+        return ItemStatus(KEPT, f"you replied on {_day(answered.when)}", answered)
+    return ItemStatus(OPEN, "not followed up yet")

@@ -1,0 +1,192 @@
+"""The judgement of the pure core: relationship score, something to say, the right thread,
+promises kept or expired, ranking (issue 11, items 1, 2, 3 and 9)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from followthrough.checkins.item_status import item_status
+from followthrough.checkins.planning import (
+    CheckIn,
+    RememberedItem,
+    Verdict,
+    plan_day,
+)
+from followthrough.checkins.relationship import Exchange, personal, relationship
+from followthrough.checkins.thread_choice import ThreadRef, reply_thread
+
+NOW = datetime(2026, 5, 14, 9, 0, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+def ex(days_ago: float, direction: str, thread: str = "t1", recipients: int = 1,
+       subject: str = "Budget", **extra: object) -> Exchange:
+    return Exchange(NOW - timedelta(days=days_ago), direction, thread, subject,
+                    f"<{thread}.{days_ago}.{direction}@x>", (), recipients, False,
+                    **extra)  # type: ignore[arg-type]
+
+
+def promise(whose: str, days_ago: float, thread: str = "t1", **extra: object) -> RememberedItem:
+    said_by_them = whose == "theirs"
+    base = RememberedItem(1, "commitment", whose, "send the lease", "I'll send the lease.",
+                          NOW - timedelta(days=days_ago), "Lease", thread_key=thread,
+                          said_by_them=said_by_them,
+                          message_id=f"<{thread}.{days_ago}.{'in' if said_by_them else 'out'}@x>")
+    return replace(base, **extra)  # type: ignore[arg-type]
+
+
+# ---- 1. relationships, not address books
+def test_close_colleague_scores_high_with_reasons() -> None:
+    history = [ex(20 + 30 * k + d, direction, f"t{k}")
+               for k in range(12) for d, direction in ((0.1, "out"), (0.0, "in"))]
+    bond = relationship(history, NOW)
+    assert bond.score >= 0.9
+    assert bond.reasons.startswith("24 personal exchanges over 11 months, last 2 weeks ago")
+    assert "12 two-way threads, 12 replies from them" in bond.reasons
+
+
+def test_one_business_exchange_a_year_ago_scores_low() -> None:
+    bond = relationship([ex(370, "in"), ex(369, "out")], NOW)
+    assert bond.score < 0.3 and bond.two_way_threads == 1
+
+
+def test_lists_and_one_way_mail_are_no_relationship() -> None:
+    mass = [ex(10 + k, "in", f"m{k}", recipients=30) for k in range(20)]
+    mass += [ex(9 + k, "out", f"m{k}", recipients=30) for k in range(20)]
+    assert relationship(mass, NOW).score == 0.0
+    assert "no personal exchange" in relationship(mass, NOW).reasons
+    one_way = [ex(10 + k, "in", f"o{k}") for k in range(20)]
+    assert relationship(one_way, NOW).score <= 0.15
+
+
+def test_out_of_office_and_forwards_are_not_personal() -> None:
+    assert not personal(ex(1, "in", subject="Out of Office: Budget"))
+    assert not personal(ex(1, "in", subject="FW: Credit Watch List"))
+    assert not personal(replace(ex(1, "in"), automated=True))
+    assert personal(ex(1, "in", subject="RE: Budget", recipients=4))
+    assert not personal(ex(1, "in", subject="RE: Budget", recipients=5))
+
+
+# ---- 9. promises resolve and go stale
+def test_my_promise_kept_by_a_later_delivery() -> None:
+    mine = promise("mine", 10)
+    later = ex(8, "out", delivers=True, subject="RE: Lease")
+    status = item_status(mine, [ex(10, "out"), ex(9, "in"), later], TODAY)
+    assert status.state == "kept" and status.decided_by == later
+    assert "delivered" in status.why
+
+
+def test_their_promise_kept_by_my_thanks_in_the_thread() -> None:
+    theirs = promise("theirs", 10)
+    thanks = ex(5, "out", thanks=True)
+    assert item_status(theirs, [ex(10, "in"), thanks], TODAY).decided_by == thanks
+    elsewhere = ex(5, "out", thread="t9", thanks=True)  # thanks for something else
+    assert item_status(theirs, [ex(10, "in"), elsewhere], TODAY).state == "open"
+
+
+def test_undated_promise_expires_after_the_conversation_goes_quiet() -> None:
+    assert item_status(promise("theirs", 20), [ex(20, "in")], TODAY).state == "open"
+    old = item_status(promise("theirs", 120), [ex(120, "in")], TODAY)
+    assert old.state == "expired" and "no date" in old.why
+    # still talked about in its thread three weeks ago: still open
+    alive = item_status(promise("theirs", 120), [ex(120, "in"), ex(21, "in")], TODAY)
+    assert alive.state == "open"
+
+
+def test_dated_promise_expires_some_time_after_its_date() -> None:
+    late = promise("mine", 60, due=TODAY - timedelta(days=30))
+    assert item_status(late, [ex(60, "out")], TODAY).state == "expired"
+    soon = promise("mine", 3, due=TODAY + timedelta(days=1))
+    assert item_status(soon, [ex(3, "out")], TODAY).state == "open"
+
+
+def test_items_from_mass_mail_or_unclear_you_are_set_aside() -> None:
+    memo = replace(promise("theirs", 5), kind="success", summary="the staff cuts are done")
+    status = item_status(memo, [ex(5, "in", recipients=40)], TODAY)
+    assert status.state == "set aside" and "40 people" in status.why
+    # "you will send it", written by the user to three people: not clear who "you" is
+    unclear = promise("theirs", 5, said_by_them=False,
+                      message_id="<t1.5.out@x>")
+    assert item_status(unclear, [ex(5, "out", recipients=3)], TODAY).state == "set aside"
+
+
+def test_success_acknowledged_once_i_replied() -> None:
+    win = RememberedItem(2, "success", "theirs", "we closed the round", "We closed the round!",
+                         NOW - timedelta(days=10), "News", thread_key="t1",
+                         message_id="<t1.10.in@x>")
+    assert item_status(win, [ex(10, "in")], TODAY).state == "open"
+    assert item_status(win, [ex(10, "in"), ex(9, "out")], TODAY).state == "kept"
+
+
+# ---- 3. the right thread
+def test_reply_in_the_items_personal_thread_else_a_new_message() -> None:
+    item = promise("theirs", 10)
+    thread = reply_thread([ex(12, "out"), ex(10, "in"), ex(2, "in", thread="t2")], item)
+    assert thread is not None and thread.thread_key == "t1"
+    assert thread.message_id == "<t1.10.in@x>"  # its latest message, not the newest thread
+    grown = [ex(12, "out"), ex(10, "in"), ex(9, "in", recipients=9)]
+    assert reply_thread(grown, item) is None
+    forwarded = [ex(12, "out", subject="FW: Lease"), ex(10, "in", subject="RE: FW: Lease")]
+    assert reply_thread(forwarded, item) is not None  # a forward to one, then a conversation
+
+
+def _checkin(address: str, reason: str, specific: bool, bond: float,
+             thread: str | None = None) -> CheckIn:
+    ref = ThreadRef(thread, "Budget", "<m@x>", (), None) if thread else None
+    return CheckIn(address, "", "a", reason, NOW, timedelta(days=30), (), ref, 1.0,
+                   specific, bond)
+
+
+def test_plan_day_puts_specific_first_by_relationship_and_one_per_thread() -> None:
+    checkins = [
+        _checkin("plain@x.com", "cadence", False, 0.9),
+        _checkin("weak@x.com", "cadence", True, 0.4),
+        _checkin("close@x.com", "cadence", True, 0.8, thread="shared"),
+        _checkin("also@x.com", "cadence", True, 0.7, thread="shared"),
+        _checkin("promise@x.com", "commitment", True, 0.3),
+    ]
+    verdicts = [Verdict(c.address, True, c.cadence, None, None, "", c) for c in checkins]
+    chosen = plan_day(verdicts, 0, 8, True)
+    assert [c.address for c in chosen] == ["promise@x.com", "close@x.com", "weak@x.com",
+                                           "plain@x.com"]
+    busy = plan_day(verdicts, 0, 8, True, frozenset({"shared"}))
+    assert "close@x.com" not in [c.address for c in busy]
+    assert len(plan_day(verdicts, 6, 8, True)) == 2
+
+
+def test_overdue_promise_of_theirs_makes_a_contact_due() -> None:
+    from followthrough.checkins.talking_points import commitment_due_day, due_commitment
+
+    theirs = promise("theirs", 20, due=TODAY - timedelta(days=5))
+    assert due_commitment([theirs], TODAY) == theirs
+    assert commitment_due_day(theirs) == TODAY - timedelta(days=2)
+    not_yet = promise("theirs", 20, due=TODAY - timedelta(days=1))
+    assert due_commitment([not_yet], TODAY) is None
+    assert due_commitment([promise("theirs", 20, due=date(2026, 1, 1))], TODAY) is None
+
+
+# ---- 2. a nudge says what was asked, and only to the one it was asked of
+def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
+    from followthrough.mail.threads import asked_question
+
+    assert asked_question("Hi Bob,\n\nThanks for the call. Could you send me the Q3 numbers "
+                          "by Friday? Also the map.\n\nSam\n") == \
+        "Could you send me the Q3 numbers by Friday?"
+    assert asked_question("Duke was never executed.\n\nLet me know if you have any "
+                          "additional questions or need anything else.\n\nMarie") is None
+    assert asked_question("Please do not hesitate to call me with any questions.") is None
+    assert asked_question("Let me know if you need anything further.") is None
+    assert asked_question("Let me know what you hear from them.") == \
+        "Let me know what you hear from them."
+    assert asked_question("Thanks, that all looks fine to me.") is None
+
+
+def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
+    from followthrough.checkins.thread_choice import latest_thread
+
+    asked = ex(9, "out", asks=True, question="Could you sign it?")
+    alone = latest_thread([ex(20, "in"), asked])
+    assert alone is not None and alone.question == "Could you sign it?"
+    crowd = latest_thread([ex(20, "in"), replace(asked, recipients=3)])
+    assert crowd is not None and crowd.my_last_unanswered is None and crowd.question is None
