@@ -32,16 +32,21 @@ def largest_user() -> Path:
     return max(users, key=count_messages)
 
 
-def mbox_messages(path: Path) -> Iterator[bytes]:
-    """The raw messages of one .mbox.gz, with CRLF line ends as IMAP servers store them."""
+def mbox_raw(path: Path) -> Iterator[bytes]:
+    """The messages of one .mbox.gz as stored there, in order."""
     with tempfile.NamedTemporaryFile(suffix=".mbox") as plain:
         with gzip.open(path, "rb") as packed:
             plain.write(packed.read())
         plain.flush()
         box = mailbox.mbox(plain.name, create=False)
         for key in box.iterkeys():
-            raw = box.get_bytes(key)
-            yield raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            yield box.get_bytes(key)
+
+
+def mbox_messages(path: Path) -> Iterator[bytes]:
+    """The raw messages of one .mbox.gz, with CRLF line ends as IMAP servers store them."""
+    for raw in mbox_raw(path):
+        yield raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 def user_messages(user_dir: Path) -> tuple[list[bytes], list[bytes]]:

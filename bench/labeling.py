@@ -26,14 +26,11 @@ from __future__ import annotations
 import argparse
 import email
 import email.policy
-import gzip
 import hashlib
 import json
-import mailbox
 import random
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -46,6 +43,8 @@ EVAL = SHARED / "eval"
 MAX_BODY = 6000
 
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+from bench.corpus import mbox_raw  # noqa: E402
 from followthrough.mail.html_text import html_to_text  # noqa: E402
 from followthrough.mail.sender_text import sender_text  # noqa: E402
 
@@ -74,16 +73,6 @@ class CorpusRef:
     def path(self) -> Path:
         _, user, folder = self.src.split(".", 2)
         return ENRON / user / f"{folder}.mbox.gz"
-
-
-def mbox_raw(path: Path) -> Iterator[bytes]:
-    with tempfile.NamedTemporaryFile(suffix=".mbox") as plain:
-        with gzip.open(path, "rb") as packed:
-            plain.write(packed.read())
-        plain.flush()
-        box = mailbox.mbox(plain.name, create=False)
-        for key in box.iterkeys():
-            yield box.get_bytes(key)
 
 
 def parse(raw: bytes) -> EmailMessage:
