@@ -12,6 +12,8 @@ from followthrough.extraction.items import Item
 from followthrough.mail.addresses import OwnAddresses, looks_like_machine
 from followthrough.mail.message_parse import ParsedMessage
 from followthrough.mail.salutations import Closing, Opening
+from followthrough.mail.threads import linked_ids
+from followthrough.state import thread_links
 from followthrough.state.store import Store
 from followthrough.sync.plan import FolderCursor, FolderStatus
 
@@ -61,6 +63,8 @@ class Batch:
     copies: int = 0  # copies of stored messages under another Message-ID: not stored again
     quarantined: list[tuple[int, str]] = field(default_factory=list)  # (UID, reason)
     completes_folder: bool = False  # the last batch of a full pass over the folder
+    # threads found to be one by this batch's messages: (joined key, surviving key)
+    merged_threads: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,16 +135,8 @@ class History:
         return found
 
     def thread_of(self, account: str, message_id: str) -> str | None:
-        """The thread of a stored message with this Message-ID, or of replies rooted at it."""
-        row = self.conn.execute(
-            "SELECT thread_key FROM message WHERE account = ? AND message_id = ? LIMIT 1",
-            (account, message_id)).fetchone()
-        if row:
-            return str(row[0])
-        row = self.conn.execute(
-            "SELECT thread_key FROM message WHERE account = ? AND thread_key = ? LIMIT 1",
-            (account, "r:" + message_id)).fetchone()
-        return str(row[0]) if row else None
+        """The thread of a stored message with this Message-ID, or of messages answering it."""
+        return thread_links.thread_of(self.conn, account, message_id)
 
     # ---- writing
     def save_batch(self, account: str, batch: Batch, status: FolderStatus) -> None:
@@ -148,6 +144,12 @@ class History:
         with self.store.atomic() as conn:
             for record in batch.records:
                 self._insert(conn, account, batch, record)
+                p = record.parsed
+                thread_links.link(conn, account,
+                                  linked_ids(p.message_id, p.in_reply_to, p.references),
+                                  record.thread_key)
+            for joined, into in batch.merged_threads:
+                thread_links.merge(conn, account, joined, into)
             for key, uid in batch.relocated:
                 conn.execute("UPDATE message SET uid = ?, uidvalidity = ? WHERE account = ? "
                              "AND message_key = ? AND folder = ?",
