@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from followthrough.extraction.items import Item
-from followthrough.mail.addresses import OwnAddresses, looks_like_machine
+from followthrough.mail.addresses import OwnAddresses
 from followthrough.mail.message_parse import ParsedMessage
+from followthrough.mail.non_person import not_a_person
 from followthrough.mail.salutations import Closing, Opening
 from followthrough.mail.threads import linked_ids
 from followthrough.state import thread_links
@@ -78,6 +79,7 @@ class Contact:
     first_outbound: str | None
     last_outbound: str | None
     automated: bool
+    automated_reason: str = ""  # why: not a person, or every message it sent was automated
 
     @property
     def last_interaction(self) -> str | None:
@@ -254,11 +256,12 @@ class History:
             # Every message it sent was automated: a list or a notifier, even if the user
             # once wrote to it. A person's out-of-office replies don't count: they also
             # write by hand.
-            machine = looks_like_machine(r["address"]) or (
-                r["inbound"] > 0 and r["human_inbound"] == 0)
+            why = not_a_person(r["address"]) or (
+                "every message it sent was automated (mailing list, notification or bounce)"
+                if r["inbound"] > 0 and r["human_inbound"] == 0 else "")
             out.append(Contact(r["address"], names.get(r["address"], ""), r["inbound"],
                                r["outbound"], r["first_inbound"], r["last_inbound"],
-                               r["first_outbound"], r["last_outbound"], machine))
+                               r["first_outbound"], r["last_outbound"], bool(why), why))
         out.sort(key=lambda c: c.last_interaction or "", reverse=True)
         return out
 
