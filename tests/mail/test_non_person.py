@@ -18,6 +18,7 @@ from followthrough.mail.non_person import not_a_person
     ("jsmith@skytel.com", "gateway (skytel.com)"),
     ("jsmith@pagenet.net", "gateway (pagenet.net)"),
     ("jsmith@alpha.pagenet.example", "gateway"),
+    ("jsmith@pagenetmessage.net", "gateway (pagenetmessage.net)"),
     ("kay@page.metrocall.com", "gateway (page.metrocall.com)"),
     ("mann@mobile.att.net", "gateway (mobile.att.net)"),
     ("x@vtext.com", "gateway"),
@@ -36,6 +37,7 @@ def test_not_a_person(address: str, why: str) -> None:
 @pytest.mark.parametrize("address", [
     "jeff.dasovich@enron.com", "71663.704@compuserve.com",  # a CompuServe member number
     "kay2000@aol.com", "w..white@enron.com", "page@example.com", "j.sms@sms.ed.ac.uk",
+    "shockwave@mms.shockwave.com",
     "infoman@example.com", "office.manager@example.com", "bob@example.org", "not-an-address",
 ])
 def test_people(address: str) -> None:

@@ -25,7 +25,7 @@ _GATEWAYS = (
     "text.republicwireless.com", "pagenet.ca",
 )
 # a domain whose first label says it pages or texts: page.metrocall.com, pager.example
-_GATEWAY_LABELS = {"page", "pager", "paging", "pagenet", "txt", "mms", "vtext", "skytel"}
+_GATEWAY_LABELS = {"page", "pager", "paging", "skytel"}
 # mailboxes of a role, read by whoever is on duty
 _ROLES = frozenset((
     "info", "information", "support", "help", "helpdesk", "servicedesk", "techsupport",
@@ -44,7 +44,7 @@ def _gateway(domain: str) -> bool:
     if any(domain == g or domain.endswith("." + g) for g in _GATEWAYS):
         return True
     labels = domain.split(".")
-    return labels[0] in _GATEWAY_LABELS or "pagenet" in labels
+    return labels[0] in _GATEWAY_LABELS or any(label.startswith("pagenet") for label in labels)
 
 
 def not_a_person(address: str) -> str | None:
