@@ -33,6 +33,7 @@ PURE_CORE = (
     "followthrough.checkins.phrasing",
     "followthrough.mail.address_syntax",
     "followthrough.mail.salutations",
+    "followthrough.mail.non_person",
 )
 EDGE_LIBRARIES = ("imapclient", "sqlite3", "spacy", "mailparser", "keyring", "socket", "ssl")
 EDGE_MODULES = ("followthrough.cli", "followthrough.state", "followthrough.service",

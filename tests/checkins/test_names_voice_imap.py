@@ -48,3 +48,32 @@ def test_greeted_by_signed_name_and_in_the_users_own_words(tmp_path: Path, dovec
                     "2026-05-14T09:00:00+00:00").stdout
     assert "greeted as: Jeff (how they sign their mail)" in explained
     assert "your sign-off to them: '--Sally'" in explained
+
+
+def test_seasonal_wishes_are_neither_names_nor_the_users_sign_off(
+        tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
+    """He ends his mail with "Merry Christmas"; Sam ends hers with "Happy New Year!" and
+    "Have a great weekend": none of it is a name or the way Sam signs a draft in May."""
+    config = setup_config(tmp_path, dovecot, mail_user)
+    for day, wish in ((0, "Merry Christmas"), (3, "Merry Christmas"), (5, "Happy Holidays")):
+        dovecot.append(mail_user, "INBOX", [make_message(
+            sender="jdasovic@enron.com", subject=f"Rates {day}",
+            date=LONG_AGO + timedelta(days=day),
+            body=f"Sam,\n\nThe new rates are in the file.\n\n{wish}\n")])
+    for day, wish in ((1, "Happy New Year!"), (4, "Have a great weekend"),
+                      (6, "Happy New Year!"), (7, "Happy New Year!")):
+        dovecot.append(mail_user, "Sent", [make_message(
+            sender=ME, to="jdasovic@enron.com", subject=f"Re: Rates {day}",
+            date=LONG_AGO + timedelta(days=day), body=f"Got them, thank you.\n\n{wish}\n")])
+
+    done = run_once(config)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["drafts"]) == 1
+    body = next(m.get_content().replace("\r\n", "\n") for _, m, _ in review(dovecot, mail_user))
+    assert body.startswith("Hi there,\n")  # not "Hi Merry," nor "Hi Jdasovic,"
+    for wish in ("Merry", "Happy", "weekend", "Christmas"):
+        assert wish not in body
+    assert body.rstrip().endswith("Sam")  # the configured signature: nothing was learned
+    explained = cli(config, "explain", "jdasovic@enron.com", "--now",
+                    "2026-05-14T09:00:00+00:00").stdout
+    assert "Merry" not in explained and "Happy" not in explained

@@ -49,6 +49,16 @@ def test_a_signed_name_is_trusted_when_it_fits_or_recurs() -> None:
     assert trusted_signature([], "c@x.com", ["C"]) == ""
 
 
+@pytest.mark.parametrize("wish", ["Merry Christmas", "Happy Holidays", "Happy New Year",
+                                  "Best Regards", "Have a great weekend", "Best Wishes"])
+def test_a_wish_is_never_taken_for_a_name(wish: str) -> None:
+    # signed so by older versions' sync, or shown as a display name (an e-card)
+    assert trusted_signature([wish, wish, wish], "jdasovic@enron.com", []) == ""
+    assert trusted_signature([wish, "Jeff"], "jdasovic@enron.com", ["Jeff D"]) == "Jeff"
+    assert name_from_display(wish) == ""
+    assert greeting_name(Voice(display_names=(wish,)), wish, "jdasovic@enron.com") == ("", "")
+
+
 def test_greeting_name_prefers_the_users_own_then_their_signature_then_display() -> None:
     every = Voice(greeted_as="Becky", signed_as="Rebecca", display_names=("Cantrell, R",))
     assert greeting_name(every, "Rebecca Cantrell", "rc@x.com") == ("Becky",

@@ -61,3 +61,32 @@ def test_the_sign_off_is_read_above_the_quoted_message_only() -> None:
     body = ("Sounds good.\n\nThanks,\nJeff\n\n-----Original Message-----\nFrom: Sam\n"
             "Sent: Monday\nTo: Jeff\nSubject: x\n\nThanks,\nSam\n")
     assert closing(written_lines(body)) == Closing("Thanks,\nJeff", "Jeff")
+
+
+WISHES = ["Merry Christmas", "Merry Christmas!", "Happy Holidays", "Happy New Year!",
+          "HAPPY HOLIDAYS", "Have a great weekend", "Have a Merry Christmas",
+          "Have a great weekend!", "Happy Thanksgiving", "Season's Greetings",
+          "Enjoy the holidays", "Good luck!"]
+
+
+@pytest.mark.parametrize("wish", WISHES)
+def test_a_wish_is_neither_a_name_nor_a_sign_off(wish: str) -> None:
+    for text in (f"The numbers are in.\n\n{wish}", f"The numbers are in.\n{wish}\n",
+                 f"See you.\nThanks,\n{wish}"):
+        found = closing(text.split("\n"))
+        assert found is None or (found.name == "" and wish not in found.lines), text
+    signed = closing(f"The numbers are in.\n\n{wish}\nJeff".split("\n"))
+    assert signed == Closing("Jeff", "Jeff")
+    assert opening(f"{wish}, Jeff\nThe numbers are in.".split("\n")) is None
+
+
+@pytest.mark.parametrize("text", ["See you.\nBest Regards", "See you.\nBest Wishes",
+                                  "See you.\n\nBest regards\nBest Regards"])
+def test_best_regards_is_a_sign_off_never_a_name(text: str) -> None:
+    found = closing(text.split("\n"))
+    assert found is not None and found.name == ""
+
+
+def test_best_wishes_with_a_name_is_still_a_sign_off() -> None:
+    assert closing(["See you.", "Best wishes,", "Jeff"]) == Closing(
+        "Best wishes,\nJeff", "Jeff")

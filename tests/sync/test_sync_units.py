@@ -12,7 +12,13 @@ from followthrough.mail.automated import automated_reason
 from followthrough.mail.folders import FolderChoiceError, FolderInfo, choose_folders
 from followthrough.mail.html_text import html_to_text
 from followthrough.mail.message_parse import MessageParseError, parse_message
-from followthrough.mail.threads import normalize_subject, subject_key, thread_key
+from followthrough.mail.threads import (
+    linked_ids,
+    normalize_subject,
+    subject_key,
+    thread_key,
+    thread_keys,
+)
 from followthrough.progress import Progress
 from followthrough.sync.plan import Action, FolderCursor, FolderStatus, plan_folder
 
@@ -114,6 +120,26 @@ def test_thread_key_for_unknown_parent_uses_root_reference() -> None:
 def test_root_arriving_after_its_reply_joins_it() -> None:
     known = {"<root@x>": "r:<root@x>"}
     assert thread_key("<root@x>", None, [], "Hi", ["a@x"], known.get) == "r:<root@x>"
+
+
+def test_parent_that_answers_an_older_message_joins_its_stored_reply() -> None:
+    """The reply (keyed by its parent, unknown then) was read first; the parent answers
+    a stored message of another thread: the two threads are one."""
+    known = {"<first@x>": "s:first", "<parent@x>": "r:<parent@x>"}
+    key, joined = thread_keys("<parent@x>", "<first@x>", ["<first@x>"], "Re: hi", ["a@x"],
+                              known.get)
+    assert (key, joined) == ("s:first", ["r:<parent@x>"])
+
+
+def test_unknown_chain_with_a_stored_reply_takes_the_reply_thread() -> None:
+    known = {"<b@x>": "r:<b@x>"}
+    assert thread_keys("<b@x>", "<a@x>", ["<a@x>"], "Re", ["a@x"], known.get) == (
+        "r:<b@x>", [])
+
+
+def test_linked_ids_are_the_chain_then_the_message() -> None:
+    assert linked_ids("<c@x>", "<b@x>", ["<a@x>"]) == ["<a@x>", "<b@x>", "<c@x>"]
+    assert linked_ids(None, "<b@x>", ["<a@x>", "<b@x>"]) == ["<a@x>", "<b@x>"]
 
 
 def test_subject_key_depends_on_people_not_order() -> None:

@@ -16,6 +16,7 @@ from followthrough.checkins.relationship import (
     RELATIONSHIP_THRESHOLD,
     Exchange,
     Relationship,
+    no_relationship,
     relationship,
 )
 from followthrough.checkins.talking_points import (
@@ -54,6 +55,7 @@ class ContactFacts:
     last_inbound: datetime | None
     last_outbound: datetime | None
     exchanges: tuple[Exchange, ...] = ()  # every message with them, oldest first
+    automated_reason: str = ""  # why it is automated: not a person, or only machine mail
 
     @property
     def last_interaction(self) -> datetime | None:
@@ -156,7 +158,8 @@ def tracking(config: Config, contact: ContactFacts, now: datetime,
              bond: Relationship | None = None) -> str | None:
     """None when the contact is tracked, else why not."""
     if contact.automated:
-        return "an automated sender (mailing list, notification or bounce): never drafted"
+        return (f"{contact.automated_reason}: never drafted" if contact.automated_reason else
+                "an automated sender (mailing list, notification or bounce): never drafted")
     if _ignored(config, contact.address):
         return "ignored by its [[contact]] entry"
     if _listed(config, contact.address):
@@ -187,7 +190,8 @@ def decide(config: Config, contact: ContactFacts, items: Sequence[RememberedItem
     cadence, _ = cadence_for(config, contact.address)
     items = [i for i in items if _plausible(i, now)]
     last = contact.last_interaction
-    bond = relationship(contact.exchanges, now)
+    bond = (no_relationship(contact.automated_reason) if contact.automated
+            else relationship(contact.exchanges, now))
     today = now.astimezone().date()
     statuses = tuple((i, item_status(i, contact.exchanges, today)) for i in items)
     not_tracked = tracking(config, contact, now, bond)

@@ -90,6 +90,12 @@ def _span(first: datetime, last: datetime) -> str:
     return f"over {weeks} week{'s' if weeks != 1 else ''}" if weeks >= 1 else "within a week"
 
 
+def no_relationship(why: str) -> Relationship:
+    """An address that is no relationship whatever its mail (a pager, a mailing list)."""
+    return Relationship(0.0, 0, 0, 0, None, None,
+                        f"not a relationship: {why}" if why else "not a relationship")
+
+
 def relationship(exchanges: Sequence[Exchange], now: datetime) -> Relationship:
     dated = sorted((e for e in exchanges if personal(e) and e.when and e.when <= now),
                    key=lambda e: e.when or now)

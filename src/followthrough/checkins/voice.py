@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from followthrough.mail.addresses import clean_text
+from followthrough.mail.salutations import NOT_NAMES, is_signed_name, is_wish
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "mr.", "mrs.", "ms.", "dr."}
 _WORD = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$")
@@ -55,7 +56,8 @@ def name_from_display(display: str) -> str:
     if "," in cleaned:  # "Last, First"
         cleaned = cleaned.split(",", 1)[1].strip()
     words = [w for w in cleaned.split() if w.lower() not in _TITLES]
-    if not words or not _WORD.match(words[0]) or len(words[0]) < 2:
+    if not words or not _WORD.match(words[0]) or len(words[0]) < 2 or is_wish(cleaned) \
+            or words[0].lower() in NOT_NAMES:
         return ""
     return _capitalised(words[0])
 
@@ -83,7 +85,8 @@ def trusted_signature(signed: Sequence[str], address: str,
                       display_names: Sequence[str]) -> str:
     """The first name a contact signs with ("Tom" from "Tom Spencer"), when it is theirs: it
     fits their address or a display name, or they signed with it repeatedly and mostly."""
-    firsts = [name.split()[0] for name in signed if name.split()]
+    signed = [name for name in signed if is_signed_name(name)]
+    firsts = [name.split()[0] for name in signed]
     if not firsts:
         return ""
     first, count = Counter(firsts).most_common(1)[0]

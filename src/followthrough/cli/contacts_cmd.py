@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from followthrough.checkins.relationship import relationship
+from followthrough.checkins.relationship import no_relationship, relationship
 from followthrough.cli.base import add_command, add_json_flag, load, print_json
 from followthrough.config.model import Config
 from followthrough.errors import FollowthroughError
@@ -33,7 +33,8 @@ def _contacts(args: argparse.Namespace) -> int:
         exchanges = CheckinStore(store).exchanges()
     if not args.all:
         contacts = [c for c in contacts if not c.automated]
-    bonds = {c.address: relationship(exchanges.get(c.address, []), now) for c in contacts}
+    bonds = {c.address: no_relationship(c.automated_reason) if c.automated
+             else relationship(exchanges.get(c.address, []), now) for c in contacts}
     if args.json:
         print_json([asdict(c) | {"relationship": bonds[c.address].score,
                                  "relationship_reasons": bonds[c.address].reasons}
@@ -42,11 +43,10 @@ def _contacts(args: argparse.Namespace) -> int:
     print(f"{'address':40} {'name':24} {'in':>5} {'out':>5}  {'last in':10}  {'last out':10}"
           "  relationship")
     for c in contacts:
-        flag = "  (automated)" if c.automated else ""
         bond = bonds[c.address]
         print(f"{c.address[:40]:40} {c.name[:24]:24} {c.inbound:5d} {c.outbound:5d}  "
               f"{_day(c.last_inbound):10}  {_day(c.last_outbound):10}  {bond.score:.2f}: "
-              f"{bond.reasons}{flag}")
+              f"{bond.reasons}")
     return 0
 
 
@@ -73,7 +73,8 @@ def _show(args: argparse.Namespace) -> int:
             {**dict(m), "items": [dict(i) for i in items.get(m["id"], [])]} for m in messages]})
         return 0
     print(f"{contact.name or contact.address} <{contact.address}>"
-          + ("  (automated sender)" if contact.automated else ""))
+          + (f"  ({contact.automated_reason or 'automated sender'})"
+             if contact.automated else ""))
     print(f"  {contact.inbound} received (first {_day(contact.first_inbound)}, last "
           f"{_day(contact.last_inbound)}), {contact.outbound} sent (first "
           f"{_day(contact.first_outbound)}, last {_day(contact.last_outbound)})")
@@ -98,9 +99,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = add_command(
         subparsers, "contacts", _contacts, "list the people in your mail history",
         "List every counterpart in the synced history: message counts in and "
-        "out and the dates of the last ones. Automated senders are hidden "
-        "unless --all.")
-    parser.add_argument("--all", action="store_true", help="include automated senders")
+        "out, the dates of the last ones and the relationship score with its "
+        "reasons. Automated senders and addresses that are not a person (pagers, "
+        "phone numbers, text-message gateways, role addresses such as info@) are "
+        "hidden unless --all, which shows why.")
+    parser.add_argument("--all", action="store_true",
+                        help="include automated senders and addresses that are not a person")
     add_json_flag(parser)
     show = add_command(
         subparsers, "show", _show, "one contact's history",

@@ -35,8 +35,20 @@ _NOISE = re.compile(r"^\s*(?:-{2,}\s*$|_{3,}\s*$|sent\s+from\s+my\b|get\s+outloo
 _NOT_NAMES_TEXT = """all team everyone everybody folks guys gang there sir madam thanks
 thank yes no ok okay sure great please fyi hello hi hey dear attached here this that the
 and regards best cheers sincerely note update importance subject from to sent re fw fwd
-good morning afternoon evening gentlemen ladies friends colleagues both you mr mrs ms dr"""
+good morning afternoon evening gentlemen ladies friends colleagues both you mr mrs ms dr
+merry happy joyous christmas xmas holiday holidays new year weekend season seasons greetings
+wishes warm warmest kind enjoy have thanksgiving easter birthday congratulations congrats
+luck"""
 NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+# Wishes that end many messages ("Merry Christmas", "Happy New Year!", "Have a great
+# weekend", "Good luck"): neither a name nor how someone signs. ("Best wishes," is a
+# sign-off: its words are simply never a name.)
+_WISH = re.compile(
+    r"^\W*(?:(?:merry|happy|joyous|blessed|wonderful)\s+[a-z']+|season'?s\s+greetings|"
+    r"have\s+(?:an?\s+|the\s+)?(?:[a-z']+\s+){0,3}(?:day|days|weekend|week|holidays?|"
+    r"christmas|xmas|thanksgiving|easter|new\s+year|time|trip|vacation|evening|night|one|"
+    r"summer|break)|enjoy\s+(?:the|your)\s+[a-z']+|good\s+luck|"
+    r"compliments\s+of\s+the\s+season)\b", re.IGNORECASE)
 MAX_LINE = 60  # a greeting or a sign-off line is short
 
 
@@ -52,13 +64,32 @@ class Closing:
     name: str  # the name signed with ("Sally", "Tom Spencer"), "" for only "Thanks,"
 
 
+def is_wish(line: str) -> bool:
+    """"Merry Christmas!", "Happy Holidays", "Have a great weekend", "Good luck"."""
+    return bool(_WISH.match(line))
+
+
 def _is_name(word: str) -> bool:
     return word.lower() not in NOT_NAMES and 2 <= len(word) <= 20
+
+
+def is_signed_name(name: str) -> bool:
+    """Whether a name read from a sign-off can be a person's ("Merry Christmas" cannot;
+    mail synced by older versions may hold such)."""
+    words = name.split()
+    return bool(words) and _is_name(words[0]) and not is_wish(name)
+
+
+def is_sign_off(lines: str) -> bool:
+    """Whether sign-off lines read from mail are a sign-off, not a wish."""
+    return not any(is_wish(line) for line in lines.splitlines())
 
 
 def opening(lines: Sequence[str]) -> Opening | None:
     """The greeting that opens the text, when it greets one person by name."""
     first = next((line for line in lines[:5] if line.strip()), "")
+    if is_wish(first):
+        return None
     match = _WORD_GREETING.match(first)
     if match and _is_name(match["name"]):
         part = first[:match.end("name")].strip() + (match["end"].strip() or ",")
@@ -72,7 +103,7 @@ def opening(lines: Sequence[str]) -> Opening | None:
 
 def _ends_a_text(line: str) -> bool:
     """The line above a signed name: a sentence, not a heading ("Attendees:") or a name."""
-    return not line.rstrip().endswith(":") and not _BARE_NAME.match(line)
+    return is_wish(line) or (not line.rstrip().endswith(":") and not _BARE_NAME.match(line))
 
 
 def closing(lines: Sequence[str]) -> Closing | None:
@@ -82,10 +113,10 @@ def closing(lines: Sequence[str]) -> Closing | None:
     tail = tail[-6:]
     for index, line in enumerate(tail):
         rest = tail[index + 1:]
-        if len(line) > MAX_LINE or any(len(r) > MAX_LINE for r in rest):
+        if len(line) > MAX_LINE or any(len(r) > MAX_LINE for r in rest) or is_wish(line):
             continue
         if _CLOSING_LINE.match(line):
-            name_match = _BARE_NAME.match(rest[0]) if rest else None
+            name_match = _BARE_NAME.match(rest[0]) if rest and not is_wish(rest[0]) else None
             if name_match and _is_name(name_match["name"]):
                 return Closing(f"{line.strip()}\n{rest[0].strip()}", rest[0].strip())
             if not rest:
@@ -98,6 +129,6 @@ def closing(lines: Sequence[str]) -> Closing | None:
         match = _BARE_NAME.match(line)
         if match and _is_name(match["name"]) and len(rest) <= 4 and index > 0 \
                 and _ends_a_text(tail[index - 1]) \
-                and sum(1 for t in tail if _BARE_NAME.match(t)) < 3:  # not a list of names
+                and sum(1 for t in tail if _BARE_NAME.match(t) and not is_wish(t)) < 3:
             return Closing(line.strip(), line.strip())
     return None

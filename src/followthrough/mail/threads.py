@@ -27,29 +27,54 @@ def subject_key(subject: str, counterparts: Iterable[str]) -> str:
     return "s:" + hashlib.sha256(material.encode("utf-8", "replace")).hexdigest()[:20]
 
 
-def thread_key(message_id: str | None, in_reply_to: str | None, references: Iterable[str],
-               subject: str, counterparts: Iterable[str],
-               known_thread: Callable[[str], str | None]) -> str:
-    """The key of the thread a message belongs to.
-
-    ``known_thread(message_id)`` returns the thread key of an already stored message with that
-    Message-ID (or of messages rooted at it), else None.
-    """
+def chain_of(in_reply_to: str | None, references: Iterable[str]) -> list[str]:
+    """The Message-IDs a message answers, root first."""
     chain = [*references]
     if in_reply_to and in_reply_to not in chain:
         chain.append(in_reply_to)
-    for parent in reversed(chain):
-        key = known_thread(parent)
-        if key:
-            return key
+    return chain
+
+
+def linked_ids(message_id: str | None, in_reply_to: str | None,
+               references: Iterable[str]) -> list[str]:
+    """Every Message-ID that ties a message to its thread: its own and those it answers."""
+    ids = chain_of(in_reply_to, references)
+    if message_id and message_id not in ids:
+        ids.append(message_id)
+    return ids
+
+
+def thread_keys(message_id: str | None, in_reply_to: str | None, references: Iterable[str],
+                subject: str, counterparts: Iterable[str],
+                known_thread: Callable[[str], str | None]) -> tuple[str, list[str]]:
+    """The key of the thread a message belongs to, and the keys of other threads it joins.
+
+    ``known_thread(message_id)`` returns the thread key of an already stored message with
+    that Message-ID or of messages that answer it, else None. Messages can be read in any
+    order (a reply filed before its parent, UIDs out of date order): a message that answers
+    one thread while others already answer it ties them together, so the caller merges the
+    joined keys into the first. Without any known link the key is the root reference,
+    else (no threading headers) the subject with the people.
+    """
+    chain = chain_of(in_reply_to, references)
+    found: list[str] = []
+    for linked in [*reversed(chain), *([message_id] if message_id else [])]:
+        key = known_thread(linked)
+        if key and key not in found:
+            found.append(key)
+    if found:
+        return found[0], found[1:]
     if chain:
-        return "r:" + chain[0]
-    if message_id:
-        # A reply stored before its parent was keyed by the parent's Message-ID.
-        key = known_thread(message_id)
-        if key:
-            return key
-    return subject_key(subject, counterparts)
+        return "r:" + chain[0], []
+    return subject_key(subject, counterparts), []
+
+
+def thread_key(message_id: str | None, in_reply_to: str | None, references: Iterable[str],
+               subject: str, counterparts: Iterable[str],
+               known_thread: Callable[[str], str | None]) -> str:
+    """The key of the thread a message belongs to (see :func:`thread_keys`)."""
+    return thread_keys(message_id, in_reply_to, references, subject, counterparts,
+                       known_thread)[0]
 
 
 _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet me know\b|"

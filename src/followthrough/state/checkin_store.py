@@ -106,7 +106,8 @@ class CheckinStore:
         exchanges = self.exchanges()
         return [ContactFacts(c.address, c.name, accounts.get(c.address, ""), c.automated,
                              c.inbound, c.outbound, parse_time(c.last_inbound),
-                             parse_time(c.last_outbound), tuple(exchanges.get(c.address, ())))
+                             parse_time(c.last_outbound), tuple(exchanges.get(c.address, ())),
+                             c.automated_reason)
                 for c in self.history.contacts(own)]
 
     def exchanges(self) -> dict[str, list[Exchange]]:

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from followthrough.extraction.items import Item
-from followthrough.mail.addresses import OwnAddresses, looks_like_machine
+from followthrough.mail.addresses import OwnAddresses
 from followthrough.mail.message_parse import ParsedMessage
+from followthrough.mail.non_person import not_a_person
 from followthrough.mail.salutations import Closing, Opening
+from followthrough.mail.threads import linked_ids
+from followthrough.state import thread_links
 from followthrough.state.store import Store
 from followthrough.sync.plan import FolderCursor, FolderStatus
 
@@ -61,6 +64,8 @@ class Batch:
     copies: int = 0  # copies of stored messages under another Message-ID: not stored again
     quarantined: list[tuple[int, str]] = field(default_factory=list)  # (UID, reason)
     completes_folder: bool = False  # the last batch of a full pass over the folder
+    # threads found to be one by this batch's messages: (joined key, surviving key)
+    merged_threads: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Contact:
     first_outbound: str | None
     last_outbound: str | None
     automated: bool
+    automated_reason: str = ""  # why: not a person, or every message it sent was automated
 
     @property
     def last_interaction(self) -> str | None:
@@ -131,16 +137,8 @@ class History:
         return found
 
     def thread_of(self, account: str, message_id: str) -> str | None:
-        """The thread of a stored message with this Message-ID, or of replies rooted at it."""
-        row = self.conn.execute(
-            "SELECT thread_key FROM message WHERE account = ? AND message_id = ? LIMIT 1",
-            (account, message_id)).fetchone()
-        if row:
-            return str(row[0])
-        row = self.conn.execute(
-            "SELECT thread_key FROM message WHERE account = ? AND thread_key = ? LIMIT 1",
-            (account, "r:" + message_id)).fetchone()
-        return str(row[0]) if row else None
+        """The thread of a stored message with this Message-ID, or of messages answering it."""
+        return thread_links.thread_of(self.conn, account, message_id)
 
     # ---- writing
     def save_batch(self, account: str, batch: Batch, status: FolderStatus) -> None:
@@ -148,6 +146,12 @@ class History:
         with self.store.atomic() as conn:
             for record in batch.records:
                 self._insert(conn, account, batch, record)
+                p = record.parsed
+                thread_links.link(conn, account,
+                                  linked_ids(p.message_id, p.in_reply_to, p.references),
+                                  record.thread_key)
+            for joined, into in batch.merged_threads:
+                thread_links.merge(conn, account, joined, into)
             for key, uid in batch.relocated:
                 conn.execute("UPDATE message SET uid = ?, uidvalidity = ? WHERE account = ? "
                              "AND message_key = ? AND folder = ?",
@@ -252,11 +256,12 @@ class History:
             # Every message it sent was automated: a list or a notifier, even if the user
             # once wrote to it. A person's out-of-office replies don't count: they also
             # write by hand.
-            machine = looks_like_machine(r["address"]) or (
-                r["inbound"] > 0 and r["human_inbound"] == 0)
+            why = not_a_person(r["address"]) or (
+                "every message it sent was automated (mailing list, notification or bounce)"
+                if r["inbound"] > 0 and r["human_inbound"] == 0 else "")
             out.append(Contact(r["address"], names.get(r["address"], ""), r["inbound"],
                                r["outbound"], r["first_inbound"], r["last_inbound"],
-                               r["first_outbound"], r["last_outbound"], machine))
+                               r["first_outbound"], r["last_outbound"], bool(why), why))
         out.sort(key=lambda c: c.last_interaction or "", reverse=True)
         return out
 

@@ -17,6 +17,21 @@ class Migration:
     statements: tuple[str, ...]
 
 
+# A thread keyed by a root reference ("r:<Message-ID>") whose message is stored in another
+# thread takes that message's thread key.
+_REKEY_DRAFTS = """UPDATE draft SET thread_key = (
+    SELECT p.thread_key FROM message p WHERE p.account = draft.account
+    AND p.message_id = substr(draft.thread_key, 3) ORDER BY p.id LIMIT 1)
+  WHERE draft.thread_key LIKE 'r:%' AND EXISTS (
+    SELECT 1 FROM message p WHERE p.account = draft.account
+    AND p.message_id = substr(draft.thread_key, 3) AND p.thread_key != draft.thread_key)"""
+_REKEY_MESSAGES = """UPDATE message SET thread_key = (
+    SELECT p.thread_key FROM message p WHERE p.account = message.account
+    AND p.message_id = substr(message.thread_key, 3) ORDER BY p.id LIMIT 1)
+  WHERE message.thread_key LIKE 'r:%' AND EXISTS (
+    SELECT 1 FROM message p WHERE p.account = message.account
+    AND p.message_id = substr(message.thread_key, 3) AND p.thread_key != message.thread_key)"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "mailbox history", (
         """CREATE TABLE folder_state (
@@ -181,6 +196,30 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE message ADD COLUMN delivers INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE message ADD COLUMN thanks INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE message ADD COLUMN question TEXT",
+    )),
+    Migration(9, "threads whatever the read order: Message-ID links, split threads merged", (
+        """CREATE TABLE thread_link (
+            account TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            thread_key TEXT NOT NULL,
+            PRIMARY KEY (account, message_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX thread_link_by_thread ON thread_link (account, thread_key)",
+        # A reply read before its parent was keyed "r:<parent>"; a parent that answered an
+        # older message then went to that message's thread instead of joining it. Merge
+        # each such thread into its parent's (three passes follow chains of them).
+        *((_REKEY_DRAFTS, _REKEY_MESSAGES) * 3),
+        # Every stored message links its own Message-ID and the ones it answers.
+        """INSERT OR IGNORE INTO thread_link (account, message_id, thread_key)
+           SELECT account, message_id, thread_key FROM message
+           WHERE message_id IS NOT NULL ORDER BY id""",
+        """INSERT OR IGNORE INTO thread_link (account, message_id, thread_key)
+           SELECT account, in_reply_to, thread_key FROM message
+           WHERE in_reply_to IS NOT NULL ORDER BY id""",
+        """INSERT OR IGNORE INTO thread_link (account, message_id, thread_key)
+           SELECT m.account, j.value, m.thread_key FROM message m, json_each(m.refs) j
+           WHERE m.refs IS NOT NULL AND json_valid(m.refs) AND j.type = 'text'
+           ORDER BY m.id""",
     )),
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from followthrough.checkins.voice import Voice, most_used, trusted_signature
+from followthrough.mail.salutations import is_sign_off, is_signed_name
 from followthrough.state.store import Store
 
 MAX_RECIPIENTS_FOR_CLOSING = 4  # how the user signs to a crowd says little about one person
@@ -44,13 +45,19 @@ class VoiceStore:
         closings: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         for row in self.conn.execute(_OUT_TO_FEW, (MAX_RECIPIENTS_FOR_CLOSING,)):
             address, greeting, greeted, closing, signed_name, recipients = row
+            if closing is not None and not is_sign_off(closing):
+                closing = signed_name = None  # a wish read as a sign-off by older versions
+            if greeted is not None and (not is_signed_name(greeted)
+                                        or not is_sign_off(greeting or "")):
+                greeted = None  # "Happy New Year, Jeff!" says nothing about July
             if greeted is not None and recipients == 1:  # a greeting to them alone
                 greetings[address].append((greeted, greeting or ""))
             if closing is not None:
                 closings[address].append((closing, signed_name is not None))
-        usual_rows = self.conn.execute(
+        usual_rows = [r for r in self.conn.execute(
             "SELECT closing, signed_name FROM message WHERE direction = 'out' "
-            "AND closing IS NOT NULL ORDER BY date").fetchall()
+            "AND closing IS NOT NULL ORDER BY date") if is_sign_off(r[0])
+            and (r[1] is None or is_signed_name(r[1]))]
         usual = [(r[0], r[1] is not None) for r in usual_rows]
         my_name = most_used([r[1].split()[0] for r in usual_rows if r[1] and r[1].split()])
         signed: dict[str, list[str]] = defaultdict(list)

@@ -26,7 +26,7 @@ from followthrough.mail.message_parse import MessageParseError, ParsedMessage, p
 from followthrough.mail.promise_signals import delivers, thanks
 from followthrough.mail.salutations import closing, opening
 from followthrough.mail.sender_text import written_lines
-from followthrough.mail.threads import asked_question, asks_for_answer, thread_key
+from followthrough.mail.threads import asked_question, asks_for_answer
 from followthrough.progress import NoProgress, ProgressSink
 from followthrough.state.history import (
     UNTRUSTED_OWN,
@@ -37,6 +37,7 @@ from followthrough.state.history import (
 )
 from followthrough.sync.identity import distinct_key, identify
 from followthrough.sync.plan import Action, FolderPlan, FolderStatus, plan_folder
+from followthrough.sync.thread_index import ThreadIndex
 
 log = logging.getLogger("followthrough.sync")
 
@@ -100,7 +101,8 @@ class BatchBuilder:
         self.own = OwnAddresses(account.addresses)
         self.history = history
         self.sent_folders = sent_folders  # only mail found here is the user's own words
-        self._previous = _BatchThreads(account.name, history)
+        self._previous = _BatchThreads()
+        self.threads = ThreadIndex(account.name, history, PIPELINE_DEPTH)
 
     def build(self, plan: FolderPlan, uids: Sequence[int],
               fetched: dict[int, FetchedMessage]) -> tuple[Batch, list[MessageRecord]]:
@@ -120,7 +122,8 @@ class BatchBuilder:
         contents = {p.key: content_key(p) for _, p in parsed}
         copies = self.history.known_content_keys(self.account.name, contents.values())
         copies |= self._previous.content_keys
-        threads = _BatchThreads(self.account.name, self.history, self._previous)
+        threads = _BatchThreads()
+        self.threads.start_batch()
         in_sent = plan.folder in self.sent_folders
         records = []
         for uid, message in parsed:
@@ -139,17 +142,17 @@ class BatchBuilder:
                 batch.copies += 1
                 continue
             copies.add(content)
-            record = replace(self._record(uid, message, threads, in_sent),
+            record = replace(self._record(uid, message, batch, in_sent),
                              key=key if key != message.key else "", replaces=replaces,
                              content_key=content)
             known[key] = Identity(message.content_digest, record.automated == UNTRUSTED_OWN)
-            threads.add(message, record.thread_key, key, known[key])
+            threads.identities[key] = known[key]
             threads.content_keys.add(content)
             records.append(record)
         self._previous = threads
         return batch, records
 
-    def _record(self, uid: int, message: ParsedMessage, threads: _BatchThreads,
+    def _record(self, uid: int, message: ParsedMessage, batch: Batch,
                 in_sent: bool) -> MessageRecord:
         sender = message.sender.address if message.sender else ""
         # Mail from one of the user's addresses is theirs only where they keep what they
@@ -158,8 +161,8 @@ class BatchBuilder:
         direction = "out" if from_user and in_sent else "in"
         everyone = [m.address for m in (*message.to, *message.cc)] + [sender]
         counterparts = [a for a in everyone if a and a not in self.own]
-        key = thread_key(message.message_id, message.in_reply_to, message.references,
-                         message.subject, counterparts, threads.lookup)
+        key, merges = self.threads.assign(message, counterparts)
+        batch.merged_threads.extend(merges)
         automated = None
         if from_user and not in_sent:
             automated = UNTRUSTED_OWN
@@ -200,36 +203,12 @@ def _with_items(batch: Batch, records: list[MessageRecord], pending: Pending | N
 
 
 class _BatchThreads:
-    """Thread lookups that see the stored history, the batch before (perhaps not yet
-    stored) and the batch being built."""
+    """What a batch built, for the duplicate checks of the batch after it (which may be
+    built before this one is stored)."""
 
-    def __init__(self, account: str, history: History,
-                 previous: _BatchThreads | None = None) -> None:
-        self.account = account
-        self.history = history
-        self.by_message_id: dict[str, str] = {}
-        self.keys: set[str] = set()
+    def __init__(self) -> None:
         self.content_keys: set[str] = set()
         self.identities: dict[str, Identity] = {}  # message key → what was built under it
-        self._previous = previous
-
-    def add(self, message: ParsedMessage, key: str, message_key: str,
-            identity: Identity) -> None:
-        if message.message_id:
-            self.by_message_id[message.message_id] = key
-        self.keys.add(key)
-        self.identities[message_key] = identity
-
-    def _local(self, message_id: str) -> str | None:
-        if message_id in self.by_message_id:
-            return self.by_message_id[message_id]
-        return "r:" + message_id if "r:" + message_id in self.keys else None
-
-    def lookup(self, message_id: str) -> str | None:
-        found = self._local(message_id)
-        if found is None and self._previous is not None:
-            found = self._previous._local(message_id)
-        return found or self.history.thread_of(self.account, message_id)
 
 
 def _estimate(plan: FolderPlan, status: FolderStatus) -> int:
