@@ -24,6 +24,7 @@ from followthrough.checkins.phrasing import (
 from followthrough.checkins.planning import CheckIn, RememberedItem
 from followthrough.checkins.voice import Voice, greeting_name, tidy_sign_off
 from followthrough.mail.addresses import clean_text
+from followthrough.mail.reader_feelings import feeling_for_reader
 
 DEFAULT_TEMPLATE = "$greeting\n\n$lines\n\n$closing\n$signature\n"
 _VERBS = re.compile(
@@ -94,8 +95,8 @@ def event_line(item: RememberedItem) -> str | None:
 
 
 def challenge_line(item: RememberedItem, seed: str) -> str | None:
-    if not item.said_by_them:
-        return None  # never their trouble in the user's own words
+    if not item.said_by_them or feeling_for_reader(item.evidence):
+        return None  # never their trouble in the user's words, nor their worry for the user
     phrase = _phrase(item)
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):
         return _pick((f"Last time you mentioned {phrase} — how are things going with that?",
@@ -106,8 +107,9 @@ def challenge_line(item: RememberedItem, seed: str) -> str | None:
 
 
 def success_line(item: RememberedItem) -> str | None:
-    if not item.said_by_them or _CONGRATS.match(item.summary.strip()):
-        return None  # the user's own words, or them congratulating someone else
+    if (not item.said_by_them or _CONGRATS.match(item.summary.strip())
+            or feeling_for_reader(item.evidence)):
+        return None  # the user's own words, or them glad for someone else
     phrase = _phrase(item)
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):
         return f"So glad to hear {phrase} — congratulations!"
