@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from followthrough.checkins.item_status import item_status
 from followthrough.checkins.planning import (
     CheckIn,
@@ -168,7 +170,7 @@ def test_overdue_promise_of_theirs_makes_a_contact_due() -> None:
 
 # ---- 2. a nudge says what was asked, and only to the one it was asked of
 def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
-    from followthrough.mail.threads import asked_question
+    from followthrough.mail.questions import asked_question
 
     assert asked_question("Hi Bob,\n\nThanks for the call. Could you send me the Q3 numbers "
                           "by Friday? Also the map.\n\nSam\n") == \
@@ -185,8 +187,61 @@ def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
 def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     from followthrough.checkins.thread_choice import latest_thread
 
-    asked = ex(9, "out", asks=True, question="Could you sign it?")
+    asked = ex(9, "out", asks=True, question="Could you sign the Duke assignment?")
     alone = latest_thread([ex(20, "in"), asked])
-    assert alone is not None and alone.question == "Could you sign it?"
+    assert alone is not None and alone.question == "Could you sign the Duke assignment?"
     crowd = latest_thread([ex(20, "in"), replace(asked, recipients=3)])
     assert crowd is not None and crowd.my_last_unanswered is None and crowd.question is None
+    # a question recorded by an older version is judged again: an errand naming nothing,
+    # same-day logistics
+    for moot in ("Could you sign it?", "Can you come to my office at 3?"):
+        old = latest_thread([ex(20, "in"), replace(asked, question=moot)])
+        assert old is not None and old.my_last_unanswered is None and old.question is None
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    # information, a decision, an opinion: still wanted weeks later
+    ("Could you send me the updated Duke contract?", "Could you send me the updated Duke "
+     "contract?"),
+    ("What did the board decide about the Topock permit?", "What did the board decide about "
+     "the Topock permit?"),
+    ("Thanks for the call.\n\nAlso, do you have the Q3 volumes for Transwestern?",
+     "Do you have the Q3 volumes for Transwestern?"),
+    ("Please let me know whether Tenaska signed the confirm.",
+     "Please let me know whether Tenaska signed the confirm."),
+    # routine requests naming nothing, long moot
+    ("Can you facilitate this?", None),
+    ("Could you take care of it?", None),
+    ("What do you think?", None),
+    # same-day logistics whose moment has passed
+    ("Can you come to my office at 3?", None),
+    ("Are you free for lunch tomorrow?", None),
+    ("Can you stop by this afternoon to pick up the binder?", None),
+    ("Could you call me at 4:30 about the Duke contract?", None),
+    # the first genuine question is the one taken
+    ("Can you come by at 3? And what did Tenaska say about the confirm?",
+     "What did Tenaska say about the confirm?"),
+])
+def test_only_a_genuine_question_is_taken(text: str, question: str | None) -> None:
+    from followthrough.mail.questions import asked_question
+
+    assert asked_question(text) == question
+
+
+def test_the_nudge_quotes_the_question_and_says_what_it_is() -> None:
+    from followthrough.checkins.draft_text import body_lines
+    from followthrough.checkins.planning import CheckIn
+    from followthrough.checkins.thread_choice import ThreadRef
+
+    def nudge(question: str) -> list[str]:
+        thread = ThreadRef("t", "Duke", "<m@x>", (), datetime(2026, 5, 1, tzinfo=UTC),
+                           question)
+        checkin = CheckIn("ann@example.com", "Ann", "a", "nudge", NOW, timedelta(days=30),
+                          (), thread, 0.1)
+        return body_lines(checkin, TODAY.isoformat())
+
+    assert nudge("Did Tenaska sign the confirm?") == [
+        "Just following up on my question: “Did Tenaska sign the confirm?”"]
+    assert nudge("Please let me know whether Tenaska signed the confirm.") == [
+        "Just following up on what I asked: “Please let me know whether Tenaska signed the "
+        "confirm.”"]

@@ -50,10 +50,6 @@ CADENCE_LINES = (
     "I was just thinking of you — how have things been?",
     "It's been a little while! What have you been up to lately?",
 )
-NUDGE_LINES = (
-    "Just bringing this back to the top of your inbox in case it got buried — no pressure.",
-    "Gently bumping this in case it slipped through the cracks.",
-)
 CLOSINGS = ("Best,", "All the best,", "Cheers,")
 
 
@@ -163,9 +159,8 @@ def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     asked = _quote(checkin.thread.question) if checkin.thread and checkin.thread.question \
         else None
     if checkin.reason == "nudge" and asked:
-        lines.append(f"Just following up on my question: {asked}")
-    elif checkin.reason == "nudge":
-        lines.append(_pick(NUDGE_LINES, seed))
+        what = "my question" if asked.rstrip("”").endswith("?") else "what I asked"
+        lines.append(f"Just following up on {what}: {asked}")
     for item in checkin.items:
         line = _item_line(checkin, item, seed, today_iso)
         if line and line not in lines:
