@@ -87,13 +87,53 @@ def test_their_promise_kept_by_my_thanks_in_the_thread() -> None:
     assert item_status(theirs, [ex(10, "in"), elsewhere], TODAY).state == "open"
 
 
-def test_undated_promise_expires_after_the_conversation_goes_quiet() -> None:
-    assert item_status(promise("theirs", 20), [ex(20, "in")], TODAY).state == "open"
-    old = item_status(promise("theirs", 120), [ex(120, "in")], TODAY)
-    assert old.state == "expired" and "no date" in old.why
-    # still talked about in its thread three weeks ago: still open
-    alive = item_status(promise("theirs", 120), [ex(120, "in"), ex(21, "in")], TODAY)
-    assert alive.state == "open"
+def test_undated_errand_expires_soon_unless_still_asked_about() -> None:
+    # "I'll send you the file": a routine favour, not chased five weeks later
+    assert item_status(promise("theirs", 5), [ex(5, "in")], TODAY).state == "open"
+    for days in (12, 35, 120):
+        old = item_status(promise("theirs", days), [ex(days, "in")], TODAY)
+        assert old.state == "expired" and "no date" in old.why
+    # the thread went on, but nothing in it asked after the file: still expired
+    chatter = item_status(promise("theirs", 35), [ex(35, "in"), ex(6, "out")], TODAY)
+    assert chatter.state == "expired"
+    # I asked after it in its thread six days ago: the conversation shows it still open
+    reminder = ex(6, "out", asks=True, subject="RE: Lease")
+    alive = item_status(promise("theirs", 35), [ex(35, "in"), reminder], TODAY)
+    assert alive.state == "open" and alive.decided_by == reminder
+    assert "still asked about on" in alive.why and "RE: Lease" in alive.why
+    # asked in another thread: not this promise's conversation
+    elsewhere = replace(reminder, thread_key="t7")
+    assert item_status(promise("theirs", 35), [ex(35, "in"), elsewhere],
+                       TODAY).state == "expired"
+
+
+def test_same_day_errand_is_never_chased() -> None:
+    from followthrough.checkins.talking_points import due_commitment
+
+    # "I'll call you this afternoon", eight days ago
+    call = promise("mine", 8, summary="call you this afternoon",
+                   due=TODAY - timedelta(days=8))
+    status = item_status(call, [ex(8, "out")], TODAY)
+    assert status.state == "expired" and "errand" in status.why
+    # on the day it is open, but it makes nobody due: a draft may only mention it
+    today_call = promise("mine", 0.1, due=TODAY)
+    assert item_status(today_call, [ex(0.1, "out")], TODAY).state == "open"
+    assert due_commitment([today_call], TODAY) is None
+    # theirs, for tomorrow, a week ago: not "is that still on?" either
+    theirs = promise("theirs", 7, due=TODAY - timedelta(days=6))
+    assert due_commitment([theirs], TODAY) is None
+
+
+def test_promise_with_a_real_due_date_is_chased_around_it() -> None:
+    from followthrough.checkins.talking_points import due_commitment
+
+    report = promise("mine", 20, due=TODAY + timedelta(days=1))  # made three weeks ahead
+    assert item_status(report, [ex(20, "out")], TODAY).state == "open"
+    assert due_commitment([report], TODAY) == report
+    later = promise("mine", 40, due=TODAY - timedelta(days=10))
+    assert item_status(later, [ex(40, "out")], TODAY).state == "open"
+    gone = promise("mine", 60, due=TODAY - timedelta(days=20))
+    assert item_status(gone, [ex(60, "out")], TODAY).state == "expired"
 
 
 def test_dated_promise_expires_some_time_after_its_date() -> None:
@@ -179,8 +219,9 @@ def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
                           "additional questions or need anything else.\n\nMarie") is None
     assert asked_question("Please do not hesitate to call me with any questions.") is None
     assert asked_question("Let me know if you need anything further.") is None
-    assert asked_question("Let me know what you hear from them.") == \
-        "Let me know what you hear from them."
+    assert asked_question("Let me know what you hear from Robert Allen.") == \
+        "Let me know what you hear from Robert Allen."
+    assert asked_question("Let me know what you hear from them.") is None  # names nothing
     assert asked_question("Thanks, that all looks fine to me.") is None
 
 
@@ -213,6 +254,9 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     ("Can you facilitate this?", None),
     ("Could you take care of it?", None),
     ("What do you think?", None),
+    ("Is this a problem?", None),
+    ("Will this comply with your request?", None),
+    ("Let me know how they respond.", None),
     # same-day logistics whose moment has passed
     ("Can you come to my office at 3?", None),
     ("Are you free for lunch tomorrow?", None),

@@ -17,6 +17,7 @@ from followthrough.checkins.phrasing import (
     is_clause,
     is_noun_phrase,
     lowered_start,
+    quoted_fragment,
     spoken_back,
     starts_with_you,
     whole,
@@ -25,6 +26,7 @@ from followthrough.checkins.planning import CheckIn, RememberedItem
 from followthrough.checkins.voice import Voice, greeting_name, tidy_sign_off
 from followthrough.mail.addresses import clean_text
 from followthrough.mail.reader_feelings import feeling_for_reader
+from followthrough.mail.specificity import names_something
 
 DEFAULT_TEMPLATE = "$greeting\n\n$lines\n\n$closing\n$signature\n"
 _VERBS = re.compile(
@@ -67,26 +69,31 @@ def _ends_in_evidence(summary: str, evidence: str) -> bool:
 
 
 def _phrase(item: RememberedItem) -> str | None:
-    """The item's summary as the user would say it to them, or None when it is cut short."""
+    """The item's summary as the user would say it to them, or None when it is cut short
+    or names nothing ("the problem", "forward this to me")."""
     summary = clean_text(item.summary, 500).strip(" .!")
-    if not summary or not whole(summary):
+    if not summary or not whole(summary) or not names_something(summary):
         return None
     if not is_noun_phrase(summary) and not _ends_in_evidence(summary, item.evidence):
         return None  # a clause cut short; a thing ("the hearing") is whole as it stands
     return spoken_back(summary) if item.said_by_them else lowered_start(summary)
 
 
-def _quote(text: str) -> str | None:
-    """Their whole sentence in quotes, or None when it is too long to quote."""
-    cleaned = clean_text(text, 1000).strip()
-    return "“" + cleaned + "”" if cleaned and len(cleaned) <= MAX_QUOTE else None
+def _quote(text: str, around: str = "") -> str | None:
+    """Their words in quotes, set inside a sentence: the clause holding ``around`` (the
+    item's summary), without stray quote marks or a trailing separator; None when it is too
+    long to quote or names nothing."""
+    cleaned = quoted_fragment(clean_text(text, 1000), around)
+    if not cleaned or len(cleaned) > MAX_QUOTE or not names_something(cleaned):
+        return None
+    return "“" + cleaned + "”"
 
 
 def event_line(item: RememberedItem) -> str | None:
     phrase = _phrase(item)
     if phrase and is_noun_phrase(phrase):
         return f"How did {phrase} go?"
-    quote = _quote(item.evidence)
+    quote = _quote(item.evidence, item.summary)
     return f"You'd mentioned {quote} — how did it go?" if quote and item.said_by_them else None
 
 
@@ -99,7 +106,8 @@ def challenge_line(item: RememberedItem, seed: str) -> str | None:
                       f"You'd mentioned {phrase} — how are things now?"), seed)
     if phrase and is_noun_phrase(phrase):
         return f"How are things going with {phrase}?"
-    return None
+    quote = None if phrase else _quote(item.evidence, item.summary)
+    return f"You'd mentioned {quote} — how are things now?" if quote else None
 
 
 def success_line(item: RememberedItem) -> str | None:
@@ -122,7 +130,7 @@ def my_commitment_line(item: RememberedItem, today_iso: str) -> str | None:
             return f"I'm sorry I haven't yet managed to {phrase} — I haven't forgotten."
         when = f" by {item.due.strftime('%A, %B')} {item.due.day}" if item.due else ""
         return f"I haven't forgotten that I promised to {phrase}{when} — I'm on it."
-    quote = _quote(item.evidence)
+    quote = _quote(item.evidence, item.summary)
     return f"About what I promised ({quote}): I haven't forgotten." if quote else None
 
 
@@ -130,9 +138,9 @@ def their_commitment_line(item: RememberedItem) -> str | None:
     phrase = _phrase(item)
     if phrase and _VERBS.match(phrase):
         return f"No rush at all, but you'd mentioned you would {phrase} — is that still on?"
-    quote = _quote(item.evidence)
+    quote = _quote(item.evidence, item.summary)
     if quote and item.said_by_them:
-        return f"No rush at all — you'd mentioned {quote}; is that still on?"
+        return f"No rush at all — you'd mentioned {quote} — is that still on?"
     return None
 
 
@@ -156,8 +164,8 @@ def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     nothing specific can."""
     seed = checkin.address + checkin.reason
     lines: list[str] = []
-    asked = _quote(checkin.thread.question) if checkin.thread and checkin.thread.question \
-        else None
+    asked = _quote(checkin.thread.question, checkin.thread.question) \
+        if checkin.thread and checkin.thread.question else None
     if checkin.reason == "nudge" and asked:
         what = "my question" if asked.rstrip("”").endswith("?") else "what I asked"
         lines.append(f"Just following up on {what}: {asked}")

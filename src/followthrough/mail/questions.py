@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from followthrough.mail.sender_text import sender_text
+from followthrough.mail.specificity import names_something
 
 MAX_QUESTION = 200
 _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet me know\b|"
@@ -36,20 +37,6 @@ _SAME_DAY = re.compile(
     r"(?:are|is) (?:you|he|she|they) (?:free|available|around)\b|"
     r"at \d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|at \d{1,2}:\d\d|"
     r"at \d{1,2}\s*(?:\?|$))", re.IGNORECASE)
-# Words that name nothing: pronouns, auxiliaries, errand verbs and filler.
-_EMPTY_TEXT = """
-a an the and or but so if then also just still again too very really any some all
-i me my we us our you your yours he him his she her they them their it its this that these
-those there here one something anything everything thing things stuff what which who whom
-how when where why whether is are was were be been being am do does did done have has had
-can could would will shall should may might must not no yes let know please kindly
-get got getting give take care handle facilitate help call phone ring come see talk speak
-send sent forward check look make go need want think like sign review approve confirm
-chance able possible ok okay thanks thank hi hello hey for to of in on at by with from up
-about into out over back again soon asap quick quickly time minute minutes moment
-"""
-_EMPTY = frozenset(_EMPTY_TEXT.split())
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&.-]*")
 _LEADING_FILLER = re.compile(r"^(?:(?:also|and|so|but|ps|p\.s\.|oh|btw|by the way|one more "
                              r"thing|lastly|finally|otherwise)\b[,:;]?\s*)+", re.IGNORECASE)
 
@@ -58,12 +45,6 @@ def asks_for_answer(text: str, written: list[str] | None = None) -> bool:
     """Whether the sender's own words ask a question or for something (``written``: the
     lines the sender wrote, when already at hand)."""
     return bool(_ASKS.search(sender_text(text, written)))
-
-
-def names_something(sentence: str) -> bool:
-    """Whether the sentence names a concrete thing ("the Q3 numbers", "the Duke contract"),
-    not only pronouns and errand verbs ("Can you facilitate this?")."""
-    return any(w.lower().strip(".'-") not in _EMPTY for w in _WORD.findall(sentence))
 
 
 def genuine_question(sentence: str) -> bool:
