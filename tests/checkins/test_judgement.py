@@ -93,6 +93,7 @@ def test_undated_errand_expires_soon_unless_still_asked_about() -> None:
     for days in (12, 35, 120):
         old = item_status(promise("theirs", days), [ex(days, "in")], TODAY)
         assert old.state == "expired" and "no date" in old.why
+        assert old.decided_by == ex(days, "in")  # the message that made it, nothing since
     # the thread went on, but nothing in it asked after the file: still expired
     chatter = item_status(promise("theirs", 35), [ex(35, "in"), ex(6, "out")], TODAY)
     assert chatter.state == "expired"

@@ -46,6 +46,7 @@ def test_an_errand_of_five_weeks_ago_is_not_chased(tmp_path: Path, dovecot: Dove
     tom = cli(config, "explain", "tom@example.net", "--now", NOW.isoformat()).stdout
     assert "commitment (theirs)" in tom
     assert f"expired: no date, and nothing asked about it since {FIVE_WEEKS_AGO.date()}" in tom
+    assert f"(decided by their message of {FIVE_WEEKS_AGO.date()}" in tom
     kim = cli(config, "explain", "kim@example.net", "--now", NOW.isoformat()).stdout
     assert "open: still asked about on" in kim
     assert "(decided by your message of" in kim and "'Re: Volumes'" in kim

@@ -102,5 +102,11 @@ def test_an_item_stored_before_the_fix_is_still_not_put_into_a_draft() -> None:
     joy = remembered("success", "I am so happy for you about the new job!",
                      "I am so happy for you")
     assert success_line(joy) is None
+    cut = remembered("challenge", "I am so worried about you and the kids.", "I am so worried")
+    assert challenge_line(cut, "seed") is None
     stuck = remembered("challenge", "We're stuck on the permit.", "We're stuck on the permit")
     assert challenge_line(stuck, "seed") is not None
+    # their own trouble, though the sentence goes on to wish the user well
+    both = remembered("challenge", "We're stuck on the permit and I hope you are well.",
+                      "We're stuck on the permit")
+    assert challenge_line(both, "seed") is not None

@@ -25,7 +25,7 @@ from followthrough.checkins.phrasing import (
 from followthrough.checkins.planning import CheckIn, RememberedItem
 from followthrough.checkins.voice import Voice, greeting_name, tidy_sign_off
 from followthrough.mail.addresses import clean_text
-from followthrough.mail.reader_feelings import feeling_for_reader
+from followthrough.mail.reader_feelings import item_is_reader_feeling
 from followthrough.mail.specificity import names_something
 
 DEFAULT_TEMPLATE = "$greeting\n\n$lines\n\n$closing\n$signature\n"
@@ -98,7 +98,7 @@ def event_line(item: RememberedItem) -> str | None:
 
 
 def challenge_line(item: RememberedItem, seed: str) -> str | None:
-    if not item.said_by_them or feeling_for_reader(item.evidence):
+    if not item.said_by_them or item_is_reader_feeling(item.summary, item.evidence):
         return None  # never their trouble in the user's words, nor their worry for the user
     phrase = _phrase(item)
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):
@@ -112,7 +112,7 @@ def challenge_line(item: RememberedItem, seed: str) -> str | None:
 
 def success_line(item: RememberedItem) -> str | None:
     if (not item.said_by_them or _CONGRATS.match(item.summary.strip())
-            or feeling_for_reader(item.evidence)):
+            or item_is_reader_feeling(item.summary, item.evidence)):
         return None  # the user's own words, or them glad for someone else
     phrase = _phrase(item)
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):

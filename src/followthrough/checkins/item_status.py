@@ -60,19 +60,22 @@ def _still_open(item: RememberedItem, later: Sequence[Exchange]) -> Exchange | N
     return asking[-1] if asking else None
 
 
-def _errand_status(item: RememberedItem, later: Sequence[Exchange],
+def _errand_status(item: RememberedItem, source: Exchange | None, later: Sequence[Exchange],
                    today: date) -> ItemStatus:
+    """Open while fresh; expired soon after, decided by the last message about it (the
+    reminder that kept it open, else the one that made it)."""
     reminder = _still_open(item, later)
+    last_word = reminder or source
     since = reminder.when if reminder and reminder.when else item.said_on
     if item.due is not None:
         ends = max(item.due, since.date() if since else item.due) + ERRAND_GRACE
         if today > ends:
             return ItemStatus(EXPIRED, f"due {item.due.isoformat()}, long past for an errand "
-                              "of a day or two", reminder)
+                              "of a day or two", last_word)
         return ItemStatus(OPEN, f"due {item.due.isoformat()}", reminder)
     if since and today > (since + ERRAND_LIFETIME).date():
         return ItemStatus(EXPIRED, f"no date, and nothing asked about it since {_day(since)}",
-                          reminder)
+                          last_word)
     if reminder is not None:
         return ItemStatus(OPEN, f"still asked about on {_day(reminder.when)}: "
                           f"{reminder.subject!r}", reminder)
@@ -115,7 +118,7 @@ def item_status(item: RememberedItem, exchanges: Sequence[Exchange],
             return ItemStatus(KEPT, f"{what} on {_day(closing.when)}: {closing.subject!r}",
                               closing)
         if errand_sized(item):
-            return _errand_status(item, later, today)
+            return _errand_status(item, source, later, today)
         if item.due is not None and today > item.due + DATED_PROMISE_GRACE:
             return ItemStatus(EXPIRED, f"due {item.due.isoformat()}, long past")
         return ItemStatus(OPEN, f"due {item.due.isoformat()}" if item.due else

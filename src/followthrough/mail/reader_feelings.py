@@ -40,3 +40,18 @@ def feeling_for_reader(text: str) -> bool:
     """Whether the words express the writer's feeling about the reader or the reader's
     news (worry, sympathy, good wishes, joy for them)."""
     return bool(_READER_FEELING.search(_normal(text)))
+
+
+_CLAUSE_END = re.compile(r"[.;!?]|\s(?:and|but|so)\s+(?=(?:i|we)\b)|\s(?:but|although)\s")
+
+
+def item_is_reader_feeling(summary: str, evidence: str) -> bool:
+    """Whether a remembered item is a feeling about the reader: its summary, or its clause
+    of the sentence it came from (from the summary to the clause's end), says so. "We're
+    stuck on the permit, and I hope you are well" is still the writer's trouble."""
+    text, start = _normal(evidence), _normal(summary)
+    at = text.find(start[:40]) if start else -1
+    clause = text[at:] if at >= 0 else text
+    end = _CLAUSE_END.search(clause, len(start) if at >= 0 else 0)
+    clause = clause[:end.start()] if end else clause
+    return feeling_for_reader(summary) or feeling_for_reader(clause)
