@@ -40,6 +40,13 @@ def test_a_point_that_names_nothing_is_dropped(item: RememberedItem) -> None:
     assert lines(item) == []
 
 
+def test_a_state_of_theirs_needs_no_object() -> None:
+    swamped = said("challenge", "theirs", "I'm swamped", "I'm swamped.")
+    assert lines(swamped) in (
+        ["Last time you mentioned you're swamped — how are things going with that?"],
+        ["You'd mentioned you're swamped — how are things now?"])
+
+
 def test_a_vague_summary_gives_way_to_their_words_naming_the_thing() -> None:
     item = said("challenge", "theirs", "the problem",
                 "The problem with the Duke nomination is getting worse.")

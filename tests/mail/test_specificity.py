@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from followthrough.mail.specificity import names_something
+from followthrough.mail.specificity import names_something, points_vaguely
 
 
 @pytest.mark.parametrize("text", [
@@ -31,3 +31,17 @@ def test_named_things(text: str) -> None:
 ])
 def test_stand_ins(text: str) -> None:
     assert not names_something(text)
+
+
+@pytest.mark.parametrize(("text", "vague"), [
+    ("forward this to me shortly", True),
+    ("make the call and research", True),
+    ("the problem", True),
+    ("it has been a problem", True),
+    ("I'm swamped", False),  # whole as it stands: it points at nothing
+    ("call me", False),
+    ("send you the Duke file", False),
+    ("the problem with the Topock permit", False),
+])
+def test_pointing_without_naming(text: str, vague: bool) -> None:
+    assert points_vaguely(text) is vague

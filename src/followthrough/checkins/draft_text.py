@@ -26,7 +26,7 @@ from followthrough.checkins.planning import CheckIn, RememberedItem
 from followthrough.checkins.voice import Voice, greeting_name, tidy_sign_off
 from followthrough.mail.addresses import clean_text
 from followthrough.mail.reader_feelings import item_is_reader_feeling
-from followthrough.mail.specificity import names_something
+from followthrough.mail.specificity import points_vaguely
 
 DEFAULT_TEMPLATE = "$greeting\n\n$lines\n\n$closing\n$signature\n"
 _VERBS = re.compile(
@@ -70,9 +70,9 @@ def _ends_in_evidence(summary: str, evidence: str) -> bool:
 
 def _phrase(item: RememberedItem) -> str | None:
     """The item's summary as the user would say it to them, or None when it is cut short
-    or names nothing ("the problem", "forward this to me")."""
+    or points at something without naming it ("the problem", "forward this to me")."""
     summary = clean_text(item.summary, 500).strip(" .!")
-    if not summary or not whole(summary) or not names_something(summary):
+    if not summary or not whole(summary) or points_vaguely(summary):
         return None
     if not is_noun_phrase(summary) and not _ends_in_evidence(summary, item.evidence):
         return None  # a clause cut short; a thing ("the hearing") is whole as it stands
@@ -82,9 +82,9 @@ def _phrase(item: RememberedItem) -> str | None:
 def _quote(text: str, around: str = "") -> str | None:
     """Their words in quotes, set inside a sentence: the clause holding ``around`` (the
     item's summary), without stray quote marks or a trailing separator; None when it is too
-    long to quote or names nothing."""
+    long to quote or points at something without naming it."""
     cleaned = quoted_fragment(clean_text(text, 1000), around)
-    if not cleaned or len(cleaned) > MAX_QUOTE or not names_something(cleaned):
+    if not cleaned or len(cleaned) > MAX_QUOTE or points_vaguely(cleaned):
         return None
     return "“" + cleaned + "”"
 

@@ -57,3 +57,19 @@ def names_something(text: str) -> bool:
             return True
         previous = bare
     return False
+
+
+_STAND_IN_WORDS = frozenset(("this", "that", "it", "these", "those", "them", "something",
+                             "stuff"))
+
+
+def points_vaguely(text: str) -> bool:
+    """Whether the words point at something without naming it: "forward this to me", "the
+    problem", "make the call" (while "I'm swamped" points at nothing: it is whole)."""
+    previous = ""
+    for match in _TOKEN.finditer(text.replace("’", "'")):
+        bare = match.group(0).lower().removesuffix("'s")
+        if bare in _STAND_IN_WORDS or (previous in _DETERMINER and bare in GENERIC_NOUNS):
+            return not names_something(text)
+        previous = bare
+    return False
