@@ -234,6 +234,9 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     assert alone is not None and alone.question == "Could you sign the Duke assignment?"
     crowd = latest_thread([ex(20, "in"), replace(asked, recipients=3)])
     assert crowd is not None and crowd.my_last_unanswered is None and crowd.question is None
+    # answered in its thread, though to everyone: no longer waiting for an answer
+    reply_all = latest_thread([ex(20, "in"), asked, ex(8, "in", recipients=6)])
+    assert reply_all is not None and reply_all.question is None
     # a question recorded by an older version is judged again: an errand naming nothing,
     # same-day logistics
     for moot in ("Could you sign it?", "Can you come to my office at 3?"):

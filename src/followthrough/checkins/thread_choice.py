@@ -51,6 +51,9 @@ def latest_thread(exchanges: Sequence[Exchange]) -> ThreadRef | None:
     # by an older version is judged again
     asked = latest.question if (latest.direction == "out" and latest.asks
                                 and latest.recipients == 1) else None
+    if asked and any(e.direction == "in" and e.thread_key == latest.thread_key and e.when
+                     and latest.when and e.when > latest.when for e in exchanges):
+        asked = None  # they answered there, if to everyone (a reply-all is no longer personal)
     question = asked if asked and genuine_question(asked) else None
     return ThreadRef(latest.thread_key, latest.subject, latest.message_id, latest.references,
                      latest.when if question else None, question)
