@@ -186,9 +186,9 @@ def _draft_body(raw: bytes) -> str:
 
 def _stock() -> set[str]:
     """The draft text's stock lines: a draft made of these says nothing specific."""
-    from followthrough.checkins.draft_text import CADENCE_LINES, NUDGE_LINES
+    from followthrough.checkins.draft_text import CADENCE_LINES
 
-    return {*CADENCE_LINES, *NUDGE_LINES}
+    return set(CADENCE_LINES)
 
 
 def thread_kind(parent: Message | None, by_id: dict[str, Message]) -> str:

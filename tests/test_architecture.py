@@ -34,6 +34,8 @@ PURE_CORE = (
     "followthrough.mail.address_syntax",
     "followthrough.mail.salutations",
     "followthrough.mail.non_person",
+    "followthrough.mail.questions",
+    "followthrough.mail.reader_feelings",
 )
 EDGE_LIBRARIES = ("imapclient", "sqlite3", "spacy", "mailparser", "keyring", "socket", "ssl")
 EDGE_MODULES = ("followthrough.cli", "followthrough.state", "followthrough.service",

@@ -327,6 +327,9 @@ def test_due_json_and_explain(tmp_path: Path, dovecot: Dovecot, mail_user: str) 
 @pytest.mark.parametrize(("my_words", "nudged"), [
     ("Could you send the updated contract with the new terms?", True),
     ("Thanks, that all looks fine to me.", False),
+    # a routine request naming nothing, and same-day logistics: moot a week later
+    ("Can you facilitate this?", False),
+    ("Can you come to my office at 3?", False),
 ])
 def test_nudge_only_when_my_message_asked(tmp_path: Path, dovecot: Dovecot, mail_user: str,
                                           my_words: str, nudged: bool) -> None:

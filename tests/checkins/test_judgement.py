@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from followthrough.checkins.item_status import item_status
 from followthrough.checkins.planning import (
     CheckIn,
@@ -85,13 +87,54 @@ def test_their_promise_kept_by_my_thanks_in_the_thread() -> None:
     assert item_status(theirs, [ex(10, "in"), elsewhere], TODAY).state == "open"
 
 
-def test_undated_promise_expires_after_the_conversation_goes_quiet() -> None:
-    assert item_status(promise("theirs", 20), [ex(20, "in")], TODAY).state == "open"
-    old = item_status(promise("theirs", 120), [ex(120, "in")], TODAY)
-    assert old.state == "expired" and "no date" in old.why
-    # still talked about in its thread three weeks ago: still open
-    alive = item_status(promise("theirs", 120), [ex(120, "in"), ex(21, "in")], TODAY)
-    assert alive.state == "open"
+def test_undated_errand_expires_soon_unless_still_asked_about() -> None:
+    # "I'll send you the file": a routine favour, not chased five weeks later
+    assert item_status(promise("theirs", 5), [ex(5, "in")], TODAY).state == "open"
+    for days in (12, 35, 120):
+        old = item_status(promise("theirs", days), [ex(days, "in")], TODAY)
+        assert old.state == "expired" and "no date" in old.why
+        assert old.decided_by == ex(days, "in")  # the message that made it, nothing since
+    # the thread went on, but nothing in it asked after the file: still expired
+    chatter = item_status(promise("theirs", 35), [ex(35, "in"), ex(6, "out")], TODAY)
+    assert chatter.state == "expired"
+    # I asked after it in its thread six days ago: the conversation shows it still open
+    reminder = ex(6, "out", asks=True, subject="RE: Lease")
+    alive = item_status(promise("theirs", 35), [ex(35, "in"), reminder], TODAY)
+    assert alive.state == "open" and alive.decided_by == reminder
+    assert "still asked about on" in alive.why and "RE: Lease" in alive.why
+    # asked in another thread: not this promise's conversation
+    elsewhere = replace(reminder, thread_key="t7")
+    assert item_status(promise("theirs", 35), [ex(35, "in"), elsewhere],
+                       TODAY).state == "expired"
+
+
+def test_same_day_errand_is_never_chased() -> None:
+    from followthrough.checkins.talking_points import due_commitment
+
+    # "I'll call you this afternoon", eight days ago
+    call = promise("mine", 8, summary="call you this afternoon",
+                   due=TODAY - timedelta(days=8))
+    status = item_status(call, [ex(8, "out")], TODAY)
+    assert status.state == "expired" and "errand" in status.why
+    # on the day it is open, but it makes nobody due: a draft may only mention it
+    today_call = promise("mine", 0.1, due=TODAY)
+    assert item_status(today_call, [ex(0.1, "out")], TODAY).state == "open"
+    assert due_commitment([today_call], TODAY) is None
+    # theirs, for tomorrow, a week ago: not "is that still on?" either
+    theirs = promise("theirs", 7, due=TODAY - timedelta(days=6))
+    assert due_commitment([theirs], TODAY) is None
+
+
+def test_promise_with_a_real_due_date_is_chased_around_it() -> None:
+    from followthrough.checkins.talking_points import due_commitment
+
+    report = promise("mine", 20, due=TODAY + timedelta(days=1))  # made three weeks ahead
+    assert item_status(report, [ex(20, "out")], TODAY).state == "open"
+    assert due_commitment([report], TODAY) == report
+    later = promise("mine", 40, due=TODAY - timedelta(days=10))
+    assert item_status(later, [ex(40, "out")], TODAY).state == "open"
+    gone = promise("mine", 60, due=TODAY - timedelta(days=20))
+    assert item_status(gone, [ex(60, "out")], TODAY).state == "expired"
 
 
 def test_dated_promise_expires_some_time_after_its_date() -> None:
@@ -168,7 +211,7 @@ def test_overdue_promise_of_theirs_makes_a_contact_due() -> None:
 
 # ---- 2. a nudge says what was asked, and only to the one it was asked of
 def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
-    from followthrough.mail.threads import asked_question
+    from followthrough.mail.questions import asked_question
 
     assert asked_question("Hi Bob,\n\nThanks for the call. Could you send me the Q3 numbers "
                           "by Friday? Also the map.\n\nSam\n") == \
@@ -177,16 +220,76 @@ def test_question_is_taken_whole_and_courtesies_are_not_questions() -> None:
                           "additional questions or need anything else.\n\nMarie") is None
     assert asked_question("Please do not hesitate to call me with any questions.") is None
     assert asked_question("Let me know if you need anything further.") is None
-    assert asked_question("Let me know what you hear from them.") == \
-        "Let me know what you hear from them."
+    assert asked_question("Let me know what you hear from Robert Allen.") == \
+        "Let me know what you hear from Robert Allen."
+    assert asked_question("Let me know what you hear from them.") is None  # names nothing
     assert asked_question("Thanks, that all looks fine to me.") is None
 
 
 def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     from followthrough.checkins.thread_choice import latest_thread
 
-    asked = ex(9, "out", asks=True, question="Could you sign it?")
+    asked = ex(9, "out", asks=True, question="Could you sign the Duke assignment?")
     alone = latest_thread([ex(20, "in"), asked])
-    assert alone is not None and alone.question == "Could you sign it?"
+    assert alone is not None and alone.question == "Could you sign the Duke assignment?"
     crowd = latest_thread([ex(20, "in"), replace(asked, recipients=3)])
     assert crowd is not None and crowd.my_last_unanswered is None and crowd.question is None
+    # answered in its thread, though to everyone: no longer waiting for an answer
+    reply_all = latest_thread([ex(20, "in"), asked, ex(8, "in", recipients=6)])
+    assert reply_all is not None and reply_all.question is None
+    # a question recorded by an older version is judged again: an errand naming nothing,
+    # same-day logistics
+    for moot in ("Could you sign it?", "Can you come to my office at 3?"):
+        old = latest_thread([ex(20, "in"), replace(asked, question=moot)])
+        assert old is not None and old.my_last_unanswered is None and old.question is None
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    # information, a decision, an opinion: still wanted weeks later
+    ("Could you send me the updated Duke contract?", "Could you send me the updated Duke "
+     "contract?"),
+    ("What did the board decide about the Topock permit?", "What did the board decide about "
+     "the Topock permit?"),
+    ("Thanks for the call.\n\nAlso, do you have the Q3 volumes for Transwestern?",
+     "Do you have the Q3 volumes for Transwestern?"),
+    ("Please let me know whether Tenaska signed the confirm.",
+     "Please let me know whether Tenaska signed the confirm."),
+    # routine requests naming nothing, long moot
+    ("Can you facilitate this?", None),
+    ("Could you take care of it?", None),
+    ("What do you think?", None),
+    ("Is this a problem?", None),
+    ("Will this comply with your request?", None),
+    ("Let me know how they respond.", None),
+    # same-day logistics whose moment has passed
+    ("Can you come to my office at 3?", None),
+    ("Are you free for lunch tomorrow?", None),
+    ("Can you stop by this afternoon to pick up the binder?", None),
+    ("Could you call me at 4:30 about the Duke contract?", None),
+    # the first genuine question is the one taken
+    ("Can you come by at 3? And what did Tenaska say about the confirm?",
+     "What did Tenaska say about the confirm?"),
+])
+def test_only_a_genuine_question_is_taken(text: str, question: str | None) -> None:
+    from followthrough.mail.questions import asked_question
+
+    assert asked_question(text) == question
+
+
+def test_the_nudge_quotes_the_question_and_says_what_it_is() -> None:
+    from followthrough.checkins.draft_text import body_lines
+    from followthrough.checkins.planning import CheckIn
+    from followthrough.checkins.thread_choice import ThreadRef
+
+    def nudge(question: str) -> list[str]:
+        thread = ThreadRef("t", "Duke", "<m@x>", (), datetime(2026, 5, 1, tzinfo=UTC),
+                           question)
+        checkin = CheckIn("ann@example.com", "Ann", "a", "nudge", NOW, timedelta(days=30),
+                          (), thread, 0.1)
+        return body_lines(checkin, TODAY.isoformat())
+
+    assert nudge("Did Tenaska sign the confirm?") == [
+        "Just following up on my question: “Did Tenaska sign the confirm?”"]
+    assert nudge("Please let me know whether Tenaska signed the confirm.") == [
+        "Just following up on what I asked: “Please let me know whether Tenaska signed the "
+        "confirm.”"]

@@ -268,7 +268,7 @@ def test_progress_logs_lines_off_a_terminal(caplog: pytest.LogCaptureFixture) ->
     ("Thanks!\n\n> Could you send it?\n", False),  # the question is theirs, quoted
 ])
 def test_asks_for_answer(text: str, asks: bool) -> None:
-    from followthrough.mail.threads import asks_for_answer
+    from followthrough.mail.questions import asks_for_answer
     assert asks_for_answer(text) is asks
 
 
@@ -278,9 +278,9 @@ def test_sync_process_does_not_load_spacy() -> None:
     import sys
 
     code = ("import sys, followthrough.cli.main, followthrough.sync.engine,"
-            " followthrough.mail.threads, followthrough.extraction.analysis_worker,"
+            " followthrough.mail.questions, followthrough.extraction.analysis_worker,"
             " followthrough.cli.sync_cmd;"
-            "followthrough.mail.threads.asks_for_answer('any news?');"
+            "followthrough.mail.questions.asks_for_answer('any news?');"
             "print('spacy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

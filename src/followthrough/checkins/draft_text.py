@@ -17,6 +17,7 @@ from followthrough.checkins.phrasing import (
     is_clause,
     is_noun_phrase,
     lowered_start,
+    quoted_fragment,
     spoken_back,
     starts_with_you,
     whole,
@@ -24,6 +25,8 @@ from followthrough.checkins.phrasing import (
 from followthrough.checkins.planning import CheckIn, RememberedItem
 from followthrough.checkins.voice import Voice, greeting_name, tidy_sign_off
 from followthrough.mail.addresses import clean_text
+from followthrough.mail.reader_feelings import item_is_reader_feeling
+from followthrough.mail.specificity import points_vaguely
 
 DEFAULT_TEMPLATE = "$greeting\n\n$lines\n\n$closing\n$signature\n"
 _VERBS = re.compile(
@@ -49,10 +52,6 @@ CADENCE_LINES = (
     "I was just thinking of you — how have things been?",
     "It's been a little while! What have you been up to lately?",
 )
-NUDGE_LINES = (
-    "Just bringing this back to the top of your inbox in case it got buried — no pressure.",
-    "Gently bumping this in case it slipped through the cracks.",
-)
 CLOSINGS = ("Best,", "All the best,", "Cheers,")
 
 
@@ -70,44 +69,51 @@ def _ends_in_evidence(summary: str, evidence: str) -> bool:
 
 
 def _phrase(item: RememberedItem) -> str | None:
-    """The item's summary as the user would say it to them, or None when it is cut short."""
+    """The item's summary as the user would say it to them, or None when it is cut short
+    or points at something without naming it ("the problem", "forward this to me")."""
     summary = clean_text(item.summary, 500).strip(" .!")
-    if not summary or not whole(summary):
+    if not summary or not whole(summary) or points_vaguely(summary):
         return None
     if not is_noun_phrase(summary) and not _ends_in_evidence(summary, item.evidence):
         return None  # a clause cut short; a thing ("the hearing") is whole as it stands
     return spoken_back(summary) if item.said_by_them else lowered_start(summary)
 
 
-def _quote(text: str) -> str | None:
-    """Their whole sentence in quotes, or None when it is too long to quote."""
-    cleaned = clean_text(text, 1000).strip()
-    return "“" + cleaned + "”" if cleaned and len(cleaned) <= MAX_QUOTE else None
+def _quote(text: str, around: str = "") -> str | None:
+    """Their words in quotes, set inside a sentence: the clause holding ``around`` (the
+    item's summary), without stray quote marks or a trailing separator; None when it is too
+    long to quote or points at something without naming it."""
+    cleaned = quoted_fragment(clean_text(text, 1000), around)
+    if not cleaned or len(cleaned) > MAX_QUOTE or points_vaguely(cleaned):
+        return None
+    return "“" + cleaned + "”"
 
 
 def event_line(item: RememberedItem) -> str | None:
     phrase = _phrase(item)
     if phrase and is_noun_phrase(phrase):
         return f"How did {phrase} go?"
-    quote = _quote(item.evidence)
+    quote = _quote(item.evidence, item.summary)
     return f"You'd mentioned {quote} — how did it go?" if quote and item.said_by_them else None
 
 
 def challenge_line(item: RememberedItem, seed: str) -> str | None:
-    if not item.said_by_them:
-        return None  # never their trouble in the user's own words
+    if not item.said_by_them or item_is_reader_feeling(item.summary, item.evidence):
+        return None  # never their trouble in the user's words, nor their worry for the user
     phrase = _phrase(item)
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):
         return _pick((f"Last time you mentioned {phrase} — how are things going with that?",
                       f"You'd mentioned {phrase} — how are things now?"), seed)
     if phrase and is_noun_phrase(phrase):
         return f"How are things going with {phrase}?"
-    return None
+    quote = None if phrase else _quote(item.evidence, item.summary)
+    return f"You'd mentioned {quote} — how are things now?" if quote else None
 
 
 def success_line(item: RememberedItem) -> str | None:
-    if not item.said_by_them or _CONGRATS.match(item.summary.strip()):
-        return None  # the user's own words, or them congratulating someone else
+    if (not item.said_by_them or _CONGRATS.match(item.summary.strip())
+            or item_is_reader_feeling(item.summary, item.evidence)):
+        return None  # the user's own words, or them glad for someone else
     phrase = _phrase(item)
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):
         return f"So glad to hear {phrase} — congratulations!"
@@ -124,7 +130,7 @@ def my_commitment_line(item: RememberedItem, today_iso: str) -> str | None:
             return f"I'm sorry I haven't yet managed to {phrase} — I haven't forgotten."
         when = f" by {item.due.strftime('%A, %B')} {item.due.day}" if item.due else ""
         return f"I haven't forgotten that I promised to {phrase}{when} — I'm on it."
-    quote = _quote(item.evidence)
+    quote = _quote(item.evidence, item.summary)
     return f"About what I promised ({quote}): I haven't forgotten." if quote else None
 
 
@@ -132,9 +138,9 @@ def their_commitment_line(item: RememberedItem) -> str | None:
     phrase = _phrase(item)
     if phrase and _VERBS.match(phrase):
         return f"No rush at all, but you'd mentioned you would {phrase} — is that still on?"
-    quote = _quote(item.evidence)
+    quote = _quote(item.evidence, item.summary)
     if quote and item.said_by_them:
-        return f"No rush at all — you'd mentioned {quote}; is that still on?"
+        return f"No rush at all — you'd mentioned {quote} — is that still on?"
     return None
 
 
@@ -158,12 +164,11 @@ def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     nothing specific can."""
     seed = checkin.address + checkin.reason
     lines: list[str] = []
-    asked = _quote(checkin.thread.question) if checkin.thread and checkin.thread.question \
-        else None
+    asked = _quote(checkin.thread.question, checkin.thread.question) \
+        if checkin.thread and checkin.thread.question else None
     if checkin.reason == "nudge" and asked:
-        lines.append(f"Just following up on my question: {asked}")
-    elif checkin.reason == "nudge":
-        lines.append(_pick(NUDGE_LINES, seed))
+        what = "my question" if asked.rstrip("”").endswith("?") else "what I asked"
+        lines.append(f"Just following up on {what}: {asked}")
     for item in checkin.items:
         line = _item_line(checkin, item, seed, today_iso)
         if line and line not in lines:

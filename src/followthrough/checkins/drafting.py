@@ -23,7 +23,6 @@ from followthrough.checkins.draft_message import (
 from followthrough.checkins.draft_text import (
     CADENCE_LINES,
     DEFAULT_TEMPLATE,
-    NUDGE_LINES,
     body_lines,
     compose_body,
 )
@@ -94,8 +93,7 @@ def evaluate(config: Config, store: CheckinStore, now: datetime) -> list[Verdict
 def says_something(checkin: CheckIn, today_iso: str) -> bool:
     """Whether the draft's words mention something specific: an item said whole and right,
     or the question quoted (not only a stock line)."""
-    stock = {*CADENCE_LINES, *NUDGE_LINES}
-    return any(line not in stock for line in body_lines(checkin, today_iso))
+    return any(line not in CADENCE_LINES for line in body_lines(checkin, today_iso))
 
 
 def worded(config: Config, verdict: Verdict, today_iso: str) -> Verdict:

@@ -2,11 +2,14 @@
 
 Pure. A promise is kept when later mail shows it: the promiser hands something over
 ("attached is…", "as promised") or the other side thanks them, in the same thread or, for a
-delivery, in any later personal mail between the two. A promise with no date expires a few
-weeks after the conversation about it went quiet; a dated one some time after its date. A
-challenge or success goes stale after a while; a success is acknowledged once the user has
-replied in its thread. Items from mail to many people, automated mail or forwards are
-nobody's in particular and are set aside.
+delivery, in any later personal mail between the two. An errand-sized promise — one with no
+date, or due within a day or two of being made ("I'll send you the file", "I'll call you
+this afternoon") — expires soon after, unless the conversation shows it still open (a
+later message in its thread still asks something); a promise with a real due date is
+chased around that date and expires some time after it. A challenge or success goes stale
+after a while; a success is acknowledged once the user has replied in its thread. Items
+from mail to many people, automated mail or forwards are nobody's in particular and are
+set aside.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from followthrough.checkins.relationship import Exchange, personal
 if TYPE_CHECKING:
     from followthrough.checkins.planning import RememberedItem
 
-UNDATED_PROMISE_LIFETIME = timedelta(weeks=6)  # after the thread about it went quiet
-DATED_PROMISE_GRACE = timedelta(days=14)  # after its date
+ERRAND_HORIZON = timedelta(days=2)  # due this soon after it was made: an errand
+ERRAND_LIFETIME = timedelta(days=10)  # an undated errand, after its thread went quiet
+ERRAND_GRACE = timedelta(days=5)  # a near-term errand, after its date
+DATED_PROMISE_GRACE = timedelta(days=14)  # a promise with a real due date, after it
 NEWS_LIFETIME = timedelta(days=60)  # a challenge or success worth asking about
 
 OPEN, KEPT, EXPIRED, SET_ASIDE = "open", "kept", "expired", "set aside"
@@ -37,6 +42,44 @@ class ItemStatus:
 
 def _day(when: datetime | None) -> str:
     return when.date().isoformat() if when else "an undated message"
+
+
+def errand_sized(item: RememberedItem) -> bool:
+    """A promise with no date, or one due within ERRAND_HORIZON of being made: a routine
+    favour, not something with a real due date."""
+    if item.due is None or item.said_on is None:
+        return True
+    return item.due - item.said_on.date() <= ERRAND_HORIZON
+
+
+def _still_open(item: RememberedItem, later: Sequence[Exchange]) -> Exchange | None:
+    """The latest later message in the promise's thread that still asks something (and
+    hands nothing over): the conversation shows the promise still open."""
+    asking = [e for e in later if e.thread_key == item.thread_key and e.asks
+              and not e.delivers and not e.thanks]
+    return asking[-1] if asking else None
+
+
+def _errand_status(item: RememberedItem, source: Exchange | None, later: Sequence[Exchange],
+                   today: date) -> ItemStatus:
+    """Open while fresh; expired soon after, decided by the last message about it (the
+    reminder that kept it open, else the one that made it)."""
+    reminder = _still_open(item, later)
+    last_word = reminder or source
+    since = reminder.when if reminder and reminder.when else item.said_on
+    if item.due is not None:
+        ends = max(item.due, since.date() if since else item.due) + ERRAND_GRACE
+        if today > ends:
+            return ItemStatus(EXPIRED, f"due {item.due.isoformat()}, long past for an errand "
+                              "of a day or two", last_word)
+        return ItemStatus(OPEN, f"due {item.due.isoformat()}", reminder)
+    if since and today > (since + ERRAND_LIFETIME).date():
+        return ItemStatus(EXPIRED, f"no date, and nothing asked about it since {_day(since)}",
+                          last_word)
+    if reminder is not None:
+        return ItemStatus(OPEN, f"still asked about on {_day(reminder.when)}: "
+                          f"{reminder.subject!r}", reminder)
+    return ItemStatus(OPEN, "no sign yet that it was done")
 
 
 def _closing(item: RememberedItem, later: Sequence[Exchange]) -> Exchange | None:
@@ -74,16 +117,12 @@ def item_status(item: RememberedItem, exchanges: Sequence[Exchange],
             what = "delivered" if closing.delivers else "thanks"
             return ItemStatus(KEPT, f"{what} on {_day(closing.when)}: {closing.subject!r}",
                               closing)
-        if item.due is not None:
-            if today > item.due + DATED_PROMISE_GRACE:
-                return ItemStatus(EXPIRED, f"due {item.due.isoformat()}, long past")
-            return ItemStatus(OPEN, f"due {item.due.isoformat()}")
-        in_thread = [e.when for e in later if e.thread_key == item.thread_key and e.when]
-        quiet_since = max([d for d in [said, *in_thread] if d], default=None)
-        if quiet_since and today > (quiet_since + UNDATED_PROMISE_LIFETIME).date():
-            return ItemStatus(EXPIRED, f"no date, and nothing more said since "
-                              f"{_day(quiet_since)}")
-        return ItemStatus(OPEN, "no sign yet that it was done")
+        if errand_sized(item):
+            return _errand_status(item, source, later, today)
+        if item.due is not None and today > item.due + DATED_PROMISE_GRACE:
+            return ItemStatus(EXPIRED, f"due {item.due.isoformat()}, long past")
+        return ItemStatus(OPEN, f"due {item.due.isoformat()}" if item.due else
+                          "no sign yet that it was done")
     if said and today > (said + NEWS_LIFETIME).date():
         return ItemStatus(EXPIRED, f"said on {_day(said)}: too long ago to ask about")
     answered = next((e for e in later if e.direction == "out"

@@ -86,3 +86,34 @@ def starts_with_you(phrase: str) -> bool:
 
 def is_noun_phrase(phrase: str) -> bool:
     return bool(_NOUN_START.match(phrase)) and not _FINITE.search(phrase)
+
+
+# Where a quoted sentence breaks into clauses: "....", "…", ";", a new sentence.
+_CLAUSE_BREAK = re.compile(r"\s*(?:\.{2,}|…|;)\s*|(?<=[.!?])\s+(?=[A-Z“\"])")
+_EDGE = " \t-–—;:,*>•·\"'“”„‘’`«»"
+
+
+def _unbalanced_removed(text: str) -> str:
+    """Quote marks without their partner are stray: "We're “stuck" → "We're stuck"."""
+    if text.count("“") != text.count("”"):
+        text = text.replace("“", "").replace("”", "")
+    if text.count('"') % 2:
+        text = text.replace('"', "")
+    return text
+
+
+def quoted_fragment(text: str, around: str = "") -> str:
+    """Someone's words as they can stand inside quotes in a sentence of the draft: the
+    clause holding ``around`` (when the sentence runs on: "…on Monday.....if you have
+    questions, see me"), without stray quote marks, separators or a trailing ellipsis at
+    either end. "" when nothing is left."""
+    flat = " ".join(text.split())
+    clauses = [c for c in _CLAUSE_BREAK.split(flat) if c and c.strip()]
+    key = " ".join(around.replace("’", "'").lower().split()[:3])
+    if key and len(clauses) > 1:
+        flat = next((c for c in clauses if key in c.replace("’", "'").lower()), flat)
+    fragment = _unbalanced_removed(flat).strip(_EDGE)
+    fragment = re.sub(r"(?:\.{2,}|…)$", "", fragment).strip(_EDGE)
+    if fragment and fragment[-1] not in ".?!" and flat.rstrip(_EDGE).endswith(("?", "!")):
+        fragment += flat.rstrip(_EDGE)[-1]
+    return fragment

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from followthrough.checkins.item_status import errand_sized
+
 if TYPE_CHECKING:
     from followthrough.checkins.planning import RememberedItem
 
@@ -64,12 +66,13 @@ def pick_items(items: Sequence[RememberedItem], reason: str, lookback: datetime,
 
 
 def due_commitment(items: Sequence[RememberedItem], today: date) -> RememberedItem | None:
-    """A dated promise of mine falling due, or one of theirs now overdue."""
-    mine = [i for i in items if i.kind == "commitment" and i.whose == "mine" and not i.used
-            and i.due is not None
+    """A promise of mine with a real due date falling due, or one of theirs now overdue (an
+    errand of a day or two makes nobody due: it may only be mentioned while open)."""
+    dated = [i for i in items if i.kind == "commitment" and not i.used and i.due is not None
+             and not errand_sized(i)]
+    mine = [i for i in dated if i.whose == "mine" and i.due is not None
             and i.due - COMMITMENT_LEAD <= today <= i.due + COMMITMENT_GRACE]
-    theirs = [i for i in items if i.kind == "commitment" and i.whose == "theirs"
-              and not i.used and i.due is not None
+    theirs = [i for i in dated if i.whose == "theirs" and i.due is not None
               and i.due + THEIR_PROMISE_OVERDUE <= today <= i.due + COMMITMENT_GRACE]
     return min([*mine, *theirs], key=lambda i: i.due or today, default=None)
 

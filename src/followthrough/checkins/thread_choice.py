@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from followthrough.checkins.relationship import Exchange, latest_personal, personal_thread
+from followthrough.mail.questions import genuine_question
 
 if TYPE_CHECKING:
     from followthrough.checkins.planning import RememberedItem
@@ -41,15 +42,21 @@ _PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I
 
 
 def latest_thread(exchanges: Sequence[Exchange]) -> ThreadRef | None:
-    """The latest personal thread, with my last message there if it asked and got no reply."""
+    """The latest personal thread, with my last message there if it asked a genuine
+    question (``mail.questions``) and got no reply."""
     latest = latest_personal(exchanges)
     if latest is None:
         return None
-    # a question to several people is not this contact's to answer
-    unanswered = (latest.when if latest.direction == "out" and latest.asks
-                  and latest.recipients == 1 else None)
+    # a question to several people is not this contact's to answer; a question recorded
+    # by an older version is judged again
+    asked = latest.question if (latest.direction == "out" and latest.asks
+                                and latest.recipients == 1) else None
+    if asked and any(e.direction == "in" and e.thread_key == latest.thread_key and e.when
+                     and latest.when and e.when > latest.when for e in exchanges):
+        asked = None  # they answered there, if to everyone (a reply-all is no longer personal)
+    question = asked if asked and genuine_question(asked) else None
     return ThreadRef(latest.thread_key, latest.subject, latest.message_id, latest.references,
-                     unanswered, latest.question if unanswered else None)
+                     latest.when if question else None, question)
 
 
 def reply_thread(exchanges: Sequence[Exchange], item: RememberedItem) -> ThreadRef | None:

@@ -8,10 +8,11 @@ from datetime import date
 from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.items import Item
 from followthrough.extraction.pipeline import Candidate, build_pipeline
-from followthrough.extraction.rules import RuleMatch, auto_holder
+from followthrough.extraction.rules import RuleMatch, auto_holder, clause_window
 from followthrough.extraction.sentence_model import Decision, SentenceModel
 from followthrough.extraction.summaries import summarise
 from followthrough.mail.message_parse import ParsedMessage
+from followthrough.mail.reader_feelings import feeling_for_reader
 from followthrough.mail.sender_text import sender_text
 
 MAX_ITEMS_PER_MESSAGE = 12
@@ -80,9 +81,22 @@ class Extractor:
         if event is not None:
             phrase = _EVENT_PHRASE.search(evidence)
             summary = " ".join(phrase.group(0).split()) if phrase else summary
-        holder = match.holder if match else _holder(kind, normalised)
+        holder = _item_holder(kind, normalised, match)
         return Item(kind=kind, holder=holder, evidence=evidence, summary=summary,
                     confidence=round(decision.score, 3), due=due, event_date=event)
+
+
+def _item_holder(kind: str, normalised: str, match: RuleMatch | None) -> str:
+    """Whose item: the rule's holder, else the sentence's; but a feeling about the reader
+    ("I am worried about you", "hope you're feeling better", "so happy for you") makes
+    the trouble or the news the reader's, never the writer's. (The rules keep their own
+    holders: the model reads them as features.)"""
+    holder = match.holder if match else _holder(kind, normalised)
+    if kind == "commitment" or holder == "recipient":
+        return holder
+    where = normalised[slice(*clause_window(normalised, match.start, match.end))] \
+        if match else normalised
+    return "recipient" if feeling_for_reader(where) else holder
 
 
 def _holder(kind: str, normalised: str) -> str:

@@ -24,9 +24,9 @@ from followthrough.mail.folders import FolderInfo, choose_folders, is_sent_folde
 from followthrough.mail.imap_source import FetchedMessage
 from followthrough.mail.message_parse import MessageParseError, ParsedMessage, parse_message
 from followthrough.mail.promise_signals import delivers, thanks
+from followthrough.mail.questions import asked_question, asks_for_answer
 from followthrough.mail.salutations import closing, opening
 from followthrough.mail.sender_text import written_lines
-from followthrough.mail.threads import asked_question, asks_for_answer
 from followthrough.progress import NoProgress, ProgressSink
 from followthrough.state.history import (
     UNTRUSTED_OWN,

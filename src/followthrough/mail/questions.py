@@ -1,0 +1,78 @@
+"""What a message asks: whether it asks anything, and the genuine question worth a nudge.
+
+Pure. A nudge is for a question that still wants an answer from that person — information,
+a decision, an opinion ("Could you send me the Q3 numbers?", "What did the board decide
+on the Duke contract?"). Not for courtesies ("let me know if you need anything"), same-day
+logistics whose moment has passed ("Can you come to my office at 3?", "Are you free for
+lunch today?"), nor errands that name nothing ("Can you facilitate this?", "Could you
+sign it?"): a nudge quoting those says nothing a person would chase weeks later.
+"""
+
+from __future__ import annotations
+
+import re
+
+from followthrough.mail.sender_text import sender_text
+from followthrough.mail.specificity import names_something
+
+MAX_QUESTION = 200
+_ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet me know\b|"
+                   r"\bany (?:news|update|thoughts)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_REQUEST = re.compile(r"\b(?:could|can|would|will) you\b|\bplease let me know\b|"
+                      r"\blet me know (?:if|when|whether|what|how)\b", re.IGNORECASE)
+# Courtesies that end a message without asking anything.
+_COURTESY = re.compile(r"\b(?:let me know|please (?:call|contact)|feel free|do not hesitate|"
+                       r"don't hesitate)\b.{0,40}\b(?:any|further|additional|other|more)\s+"
+                       r"(?:questions?|comments?|concerns?|help|information|assistance)|"
+                       r"\bif you need anything\b|\bneed anything (?:else|further|more)\b|"
+                       r"\bcan I help\b", re.IGNORECASE)
+# Same-day logistics: a time of day, today or tomorrow, a place to come to, a meal.
+_SAME_DAY = re.compile(
+    r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening)|right now|"
+    r"in (?:a few|a couple of|\d+|five|ten|fifteen|twenty|thirty) (?:minutes|mins)|"
+    r"at (?:noon|lunch(?:time)?)|for (?:lunch|dinner|drinks|coffee|breakfast)|"
+    r"(?:stop|drop|swing|pop) (?:by|over|in)|come (?:by|over|to (?:my|your|the) "
+    r"(?:office|desk|cube|conference room))|meet (?:me|us) (?:at|in)|"
+    r"(?:are|is) (?:you|he|she|they) (?:free|available|around)\b|"
+    r"at \d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|at \d{1,2}:\d\d|"
+    r"at \d{1,2}\s*(?:\?|$))", re.IGNORECASE)
+_LEADING_FILLER = re.compile(r"^(?:(?:also|and|so|but|ps|p\.s\.|oh|btw|by the way|one more "
+                             r"thing|lastly|finally|otherwise)\b[,:;]?\s*)+", re.IGNORECASE)
+
+
+def asks_for_answer(text: str, written: list[str] | None = None) -> bool:
+    """Whether the sender's own words ask a question or for something (``written``: the
+    lines the sender wrote, when already at hand)."""
+    return bool(_ASKS.search(sender_text(text, written)))
+
+
+def genuine_question(sentence: str) -> bool:
+    """Whether a question still wants an answer from its reader weeks later: it names what
+    it asks about, is not a courtesy and not same-day logistics."""
+    return (not _COURTESY.search(sentence) and not _SAME_DAY.search(sentence)
+            and names_something(sentence))
+
+
+def tidy_question(sentence: str) -> str:
+    """The question as it can be quoted alone: "Also, what did they say?" → "What did they
+    say?"."""
+    rest = _LEADING_FILLER.sub("", sentence).strip()
+    return rest[:1].upper() + rest[1:] if rest else sentence
+
+
+def asked_question(text: str, written: list[str] | None = None) -> str | None:
+    """The genuine question the sender's own words ask (the first whole sentence that asks
+    and passes ``genuine_question``), or None; a sentence longer than MAX_QUESTION is not
+    cut but left out."""
+    own = sender_text(text, written)
+    for paragraph in own.split("\n\n"):
+        flat = " ".join(paragraph.split())
+        for match in _SENTENCE.finditer(flat):
+            sentence = tidy_question(match.group(0).strip())
+            if len(sentence.split()) < 3 or len(sentence) > MAX_QUESTION:
+                continue
+            asks = sentence.endswith("?") or _REQUEST.search(sentence)
+            if asks and genuine_question(sentence):
+                return sentence
+    return None
