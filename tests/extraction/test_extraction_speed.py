@@ -1,7 +1,8 @@
 """The fast paths of extraction give exactly what the straightforward code gives: sentences
 cut without spaCy Docs (``Segmenter``) against spaCy's tokenizer, line-break rule and
 sentencizer; chunk tokens against spaCy's tokenizer; rule anchors tested with one regex
-search; the sentence model scored without building Docs. On synthetic mail always, and on
+search; the sentence model scored without building Docs; rule and cue anchors
+(substring tests that spare a regex search) change nothing. On synthetic mail always, and on
 real mail when ../shared is present."""
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from followthrough.extraction import Extractor
+from followthrough.extraction import Extractor, sentence_model
 from followthrough.extraction.candidates import _PARAGRAPH, CandidateFinder
 from followthrough.extraction.chunk_tokens import ChunkTokenizer
 from followthrough.extraction.items import Item
-from followthrough.extraction.rules import Rule
+from followthrough.extraction.rules import RuleSet
 from followthrough.extraction.segmentation import Segmenter, build_pipeline
 from followthrough.extraction.sentence_model import KINDS, SentenceModel
 from followthrough.mail.message_parse import MessageParseError, parse_message
@@ -134,8 +135,10 @@ def assert_same_items(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     fast_items = [item_facts(fast.extract_text(text, WRITTEN)) for text in texts]
     slow = Extractor()
     slow.finder = SpacyFinder()
-    monkeypatch.setattr(Rule, "may_match", lambda rule, text: not rule.anchors or any(
-        anchor in text for anchor in rule.anchors))
+    match = RuleSet.match
+    monkeypatch.setattr(RuleSet, "match", lambda rules, text: match(rules, text, False))
+    monkeypatch.setattr(sentence_model, "_CUES", tuple(
+        (name, (), cue) for name, _, cue in sentence_model._CUES))
     monkeypatch.setattr(SentenceModel, "scores", straightforward_scores)
     slow_items = [item_facts(slow.extract_text(text, WRITTEN)) for text in texts]
     for text, ours, theirs in zip(texts, fast_items, slow_items, strict=True):
