@@ -1,7 +1,7 @@
 """The fast paths of extraction give exactly what the straightforward code gives: sentences
 cut without spaCy Docs (``Segmenter``) against spaCy's tokenizer, line-break rule and
-sentencizer; chunk tokens against spaCy's tokenizer; rule anchors tested with one regex
-search; the sentence model scored without building Docs; rule and cue anchors
+sentencizer; chunk tokens against spaCy's tokenizer;
+the sentence model scored without building Docs; rule and cue anchors
 (substring tests that spare a regex search) change nothing. On synthetic mail always, and on
 real mail when ../shared is present."""
 
