@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from followthrough.extraction.rules import RuleMatch, RuleSet, default_rules, normalise
 from followthrough.extraction.segmentation import Segmenter
 
+SENTENCES_REMEMBERED = 5_000
 MAX_SENTENCE = 600  # longer "sentences" are tables, logs or run-ons, not something said
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
@@ -31,6 +33,8 @@ class CandidateFinder:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules if rules is not None else default_rules()
         self.segmenter = Segmenter()
+        # mail repeats its sentences (greetings, thanks, sign-offs): their matches are kept
+        self._match = lru_cache(maxsize=SENTENCES_REMEMBERED)(self._matches)
 
     def sentences(self, own_text: str) -> list[str]:
         """Every sentence of the text, paragraph by paragraph, as written."""
@@ -44,5 +48,8 @@ class CandidateFinder:
             if not 6 <= len(text) <= MAX_SENTENCE or not any(c.isalpha() for c in text):
                 continue
             normalised = normalise(text)
-            found.append(Candidate(text, normalised, tuple(self.rules.match(normalised))))
+            found.append(Candidate(text, normalised, self._match(normalised)))
         return found
+
+    def _matches(self, normalised: str) -> tuple[RuleMatch, ...]:
+        return tuple(self.rules.match(normalised))

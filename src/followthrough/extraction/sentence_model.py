@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 from itertools import chain
 from pathlib import Path
@@ -34,6 +34,7 @@ KINDS = ("commitment", "challenge", "success")
 MODEL_DIR = "model"
 COMPONENT = "textcat_multilabel"
 LEXICON_FILE = "feelings.json"
+SENTENCES_REMEMBERED = 5_000
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!$%]")
 # Each cue: its feature word, text one of which occurs in every match of its pattern (a
 # substring test, much faster than the search it spares), and the pattern.
@@ -107,10 +108,14 @@ class Decision:
 def classifier_words(normalised: str, matches: Sequence[RuleMatch], position: int,
                      lexicon: Lexicon) -> list[str]:
     """What the model reads for one sentence: its words, then the feature words."""
+    return _with_context(_sentence_words(normalised, lexicon), matches, position)
+
+
+def _sentence_words(normalised: str, lexicon: Lexicon) -> tuple[tuple[str, ...], ...]:
+    """What the model reads that depends on the sentence alone: its words, its words of
+    feeling, its cues."""
     words = _WORD.findall(normalised)
-    features = lexicon.features(words)
-    features += [f"xrule{m.kind}" for m in matches]
-    features += [f"xrule{m.kind}{m.holder}" for m in matches]
+    cues: list[str] = []
     for name, anchors, cue in _CUES:
         for anchor in anchors:
             if anchor in normalised:
@@ -119,10 +124,16 @@ def classifier_words(normalised: str, matches: Sequence[RuleMatch], position: in
             if anchors:
                 continue  # none of its anchors occurs: no match
         if cue.search(normalised):
-            features.append(name)
-    features.append(f"xpos{min(position, 3)}")
-    features.append(f"xlen{min(len(words) // 6, 6)}")
-    return words + features
+            cues.append(name)
+    return tuple(words), tuple(lexicon.features(words)), tuple(cues)
+
+
+def _with_context(own: tuple[tuple[str, ...], ...], matches: Sequence[RuleMatch],
+                  position: int) -> list[str]:
+    words, feelings, cues = own
+    return [*words, *feelings, *(f"xrule{m.kind}" for m in matches),
+            *(f"xrule{m.kind}{m.holder}" for m in matches), *cues,
+            f"xpos{min(position, 3)}", f"xlen{min(len(words) // 6, 6)}"]
 
 
 class SentenceModel:
@@ -139,6 +150,8 @@ class SentenceModel:
         self.thresholds: dict[str, float] = {
             kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
         self.rules_alone: frozenset[str] = frozenset(settings.get("rules_alone", ()))
+        self._sentence_words = lru_cache(maxsize=SENTENCES_REMEMBERED)(
+            partial(_sentence_words, lexicon=lexicon))
 
     @classmethod
     def load(cls, path: Path | None = None) -> SentenceModel:
@@ -151,7 +164,9 @@ class SentenceModel:
         (path / LEXICON_FILE).write_text(self.lexicon.to_json(), "utf-8")
 
     def words(self, normalised: str, matches: Sequence[RuleMatch], position: int) -> list[str]:
-        return classifier_words(normalised, matches, position, self.lexicon)
+        """``classifier_words``; what depends on the sentence alone is remembered (mail
+        repeats its sentences: greetings, thanks, sign-offs)."""
+        return _with_context(self._sentence_words(normalised), matches, position)
 
     def scores(self, sentences: Sequence[list[str]]) -> list[dict[str, float]]:
         """The model's scores, computed as its ``predict`` on Docs of these words would
