@@ -35,6 +35,7 @@ MODEL_DIR = "model"
 COMPONENT = "textcat_multilabel"
 LEXICON_FILE = "feelings.json"
 SENTENCES_REMEMBERED = 5_000
+WORDS_REMEMBERED = 50_000
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!$%]")
 # Each cue: its feature word, text one of which occurs in every match of its pattern (a
 # substring test, much faster than the search it spares), and the pattern.
@@ -150,6 +151,7 @@ class SentenceModel:
         self.thresholds: dict[str, float] = {
             kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
         self.rules_alone: frozenset[str] = frozenset(settings.get("rules_alone", ()))
+        self._word_ids: dict[str, int] = {}
         self._sentence_words = lru_cache(maxsize=SENTENCES_REMEMBERED)(
             partial(_sentence_words, lexicon=lexicon))
 
@@ -184,7 +186,7 @@ class SentenceModel:
         sentence, its distinct n-gram keys in ascending order and how often each occurs."""
         ops = self.textcat.model.ops
         sizes = [len(words) for words in sentences]
-        unigrams = numpy.fromiter(map(get_string_id, chain.from_iterable(sentences)),
+        unigrams = numpy.fromiter(map(self._word_id, chain.from_iterable(sentences)),
                                   dtype=numpy.uint64, count=sum(sizes))
         owner = numpy.repeat(numpy.arange(len(sentences)), sizes)
         keys, owners = [unigrams], [owner]
@@ -206,6 +208,16 @@ class SentenceModel:
         for layer in self._layers:
             output = layer.predict(output)
         return output
+
+    def _word_id(self, word: str) -> int:
+        """The word's hash, as spaCy's string store gives it (nothing is added to the
+        store); recently used words are remembered."""
+        known = self._word_ids.get(word)
+        if known is None:
+            if len(self._word_ids) >= WORDS_REMEMBERED:
+                self._word_ids.clear()
+            known = self._word_ids[word] = get_string_id(word)
+        return known
 
     def decide(self, scores: dict[str, float], matches: Sequence[RuleMatch]) -> list[Decision]:
         fired = {m.kind: m for m in matches}
