@@ -95,7 +95,7 @@ def prepare(examples: Sequence[Example], extractor: Extractor, lexicon: Lexicon,
     for example in examples:
         out = Prepared(example)
         for i, found in enumerate(extractor.candidates(example.message.text)):
-            evidence = found.sentence.text.strip()
+            evidence = found.text.strip()
             cats: dict[str, float] = {}
             for kind in KINDS:
                 gold = [it for it in example.items if it["kind"] == kind

@@ -14,8 +14,8 @@ import pytest
 from followthrough.extraction import Extractor
 from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.items import Item
-from followthrough.extraction.pipeline import build_pipeline
 from followthrough.extraction.rules import default_rules, normalise
+from followthrough.extraction.segmentation import build_pipeline
 from followthrough.mail.message_parse import parse_message
 from followthrough.mail.sender_text import sender_text
 from tests.messages import make_message

@@ -1,48 +1,77 @@
-"""The fast paths of the extraction pipeline give exactly what the straightforward code
-gives, on real mail: the line-break component visits only whitespace tokens, a rule's
-anchors are tested with one regex search instead of one substring test each, and the
-sentence model is scored from n-gram keys made without building spaCy Docs."""
+"""The fast paths of extraction give exactly what the straightforward code gives: sentences
+cut without spaCy Docs (``Segmenter``) against spaCy's tokenizer, line-break rule and
+sentencizer; chunk tokens against spaCy's tokenizer;
+the sentence model scored without building Docs; rule and cue anchors
+(substring tests that spare a regex search) change nothing. On synthetic mail always, and on
+real mail when ../shared is present."""
 
 from __future__ import annotations
 
 import gzip
 import mailbox
+import re
 import tempfile
 from collections.abc import Iterator
+from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
-from spacy.language import Language
+import spacy
 from spacy.tokens import Doc
 
-from followthrough.extraction import Extractor
-from followthrough.extraction.pipeline import SHORT_LINE
-from followthrough.extraction.rules import Rule
+from followthrough.extraction import Extractor, sentence_model
+from followthrough.extraction.candidates import _PARAGRAPH, CandidateFinder
+from followthrough.extraction.chunk_tokens import ChunkTokenizer
+from followthrough.extraction.items import Item
+from followthrough.extraction.rules import RuleSet
+from followthrough.extraction.segmentation import Segmenter, build_pipeline
 from followthrough.extraction.sentence_model import KINDS, SentenceModel
 from followthrough.mail.message_parse import MessageParseError, parse_message
+from followthrough.mail.sender_text import sender_text
 
 SAMPLE = 1000
+WRITTEN = date(2001, 5, 15)
+
+SYNTHETIC = [
+    "Hi John,\n\nThanks for the update. I will send the contract by Friday.\n\nBest,\nMary",
+    "Hi all,\n- first item\n- second item: done.\n* third one\n1. numbered\n2. also.\n",
+    "This is a long hard-wrapped paragraph that goes on and on until the\nline ends and "
+    "then it continues on the next line without any\nfull stop at all so the "
+    "segmenter must rely on layout alone\nshort\nline\n",
+    "no punctuation at all just words and words and words " * 30,
+    "Mr. Smith met Dr. Jones at 10 a.m. on Jan. 5, e.g. at the U.S. office. He left.",
+    "He said \"I'll do it.\" Then he left!! Really?! Yes... maybe. (See above.) Fine.",
+    "Ça va? Très bien. Größe: 5 m². Déjà vu! Naïve café.",
+    "全角の文。次の文！そして？終わり。 Mixed text．Full width stop？Yes！",
+    "Tabs\there and\tthere.\tNext\t sentence.  Two spaces.   Three spaces.\n \n",
+    "Non\u00a0breaking\u00a0space. Line\u2028separator. Next\u2029para.\r\nWindows line.\r\n",
+    "   leading spaces. and trailing   ",
+    " single leading space.Then joined.Words",
+    "Emoticons :) are fine :-( right? <3 yes ;) ok. ''Quoted'' text. `tick`. --dash-- .",
+    "URL http://www.enron.com/a.b?c=d. Mail me at a.b@enron.com. Version 2.0.1 out.",
+    "end.Next word.(paren) stuff.'quote' and.\"dq\" x.-y. z.?!.. done",
+    "Wed., 31-Aug. (MM/DD/YY): detail...): id. (Wed. ''These are ''Power",
+    "a" * 700 + ". short one. " + "b " * 400,
+    "Hello\n\n\n\nWorld.\n \t\nAfter blank lines.\n\n",
+    "!!!", "...", " ", ".", "\n", "x", "x.", ". x", "?\n?",
+]
 
 
-def straightforward_line_breaks(doc: Doc) -> Doc:
-    """Every token in turn, adding up the current line's length."""
-    line_length = 0
-    for token in doc:
-        text = token.text_with_ws
-        if token.is_space and "\n" in text:
-            following = token.i + 1
-            if following < len(doc) and (text.count("\n") >= 2 or line_length < SHORT_LINE):
-                doc[following].is_sent_start = True
-            line_length = len(text.rsplit("\n", 1)[-1])
-            continue
-        line_length = 0 if "\n" in token.whitespace_ or token.text == "\n" else (
-            line_length + len(text))
-    return doc
+def spacy_spans(nlp: spacy.language.Language, text: str) -> list[tuple[int, int]]:
+    return [(s.start_char, s.end_char) for s in nlp(text).sents]
 
 
-@Language.component("test_straightforward_line_breaks")
-def _straightforward(doc: Doc) -> Doc:
-    return straightforward_line_breaks(doc)
+class SpacyFinder(CandidateFinder):
+    """The previous path: sentences from spaCy's pipeline."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nlp = build_pipeline()
+
+    def sentences(self, own_text: str) -> list[str]:
+        return [s.text for p in _PARAGRAPH.split(own_text) if p.strip()
+                for s in self.nlp(p).sents]
 
 
 def straightforward_scores(model: SentenceModel,
@@ -74,32 +103,91 @@ def corpus_texts(shared: Path) -> Iterator[str]:
                     return
 
 
-def test_fast_paths_change_no_result(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = list(corpus_texts(shared_dir))
-    fast = Extractor()
-    slow = Extractor()
-    slow.nlp.replace_pipe("followthrough_line_breaks", "test_straightforward_line_breaks")
-    fast_candidates = [fast.candidates(text) for text in texts]
-    fast_items = [fast.extract_text(text, None) for text in texts]
-    fast_scores = [fast.model.scores(words) for words in (
-        [fast.model.words(c.normalised, c.matches, i) for i, c in enumerate(found)]
-        for found in fast_candidates)]
-    monkeypatch.setattr(Rule, "may_match", lambda rule, text: not rule.anchors or any(
-        anchor in text for anchor in rule.anchors))
-    monkeypatch.setattr(SentenceModel, "scores", straightforward_scores)
-    slow_candidates = [slow.candidates(text) for text in texts]
-    slow_items = [slow.extract_text(text, None) for text in texts]
-    slow_scores = [slow.model.scores(words) for words in (
-        [slow.model.words(c.normalised, c.matches, i) for i, c in enumerate(found)]
-        for found in slow_candidates)]
+@cache
+def _real_texts(shared: Path) -> tuple[str, ...]:
+    return tuple(corpus_texts(shared))
 
-    assert sum(len(found) for found in fast_candidates) > 5 * SAMPLE
-    assert sum(len(items) for items in slow_items) > SAMPLE // 20
-    for text, ours, theirs in zip(texts, fast_candidates, slow_candidates, strict=True):
-        assert [(c.sentence.start_char, c.sentence.end_char, c.normalised, c.matches)
-                for c in ours] == [(c.sentence.start_char, c.sentence.end_char, c.normalised,
-                                    c.matches) for c in theirs], text[:200]
-    assert fast_scores == slow_scores
-    for ours_items, theirs_items in zip(fast_items, slow_items, strict=True):
-        assert [(i.kind, i.holder, i.evidence, i.due, i.confidence) for i in ours_items] == [
-            (i.kind, i.holder, i.evidence, i.due, i.confidence) for i in theirs_items]
+
+@pytest.fixture
+def real_texts(shared_dir: Path) -> list[str]:
+    return list(_real_texts(shared_dir))
+
+
+def paragraphs(texts: list[str]) -> list[str]:
+    """Whole texts (quotes, signatures and all) and the paragraphs extraction reads."""
+    return [*texts, *(p for t in texts for p in _PARAGRAPH.split(sender_text(t)) if p.strip())]
+
+
+def item_facts(items: list[Item]) -> list[tuple[object, ...]]:
+    return [(i.kind, i.holder, i.evidence, i.summary, i.confidence, i.due, i.event_date)
+            for i in items]
+
+
+def assert_same_sentences(texts: list[str]) -> None:
+    nlp = build_pipeline()
+    segmenter = Segmenter()
+    for text in paragraphs(texts):
+        assert segmenter.spans(text) == spacy_spans(nlp, text), text[:300]
+
+
+def assert_same_items(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    fast = Extractor()
+    fast_items = [item_facts(fast.extract_text(text, WRITTEN)) for text in texts]
+    slow = Extractor()
+    slow.finder = SpacyFinder()
+    match = RuleSet.match
+    monkeypatch.setattr(RuleSet, "match", lambda rules, text: match(rules, text, False))
+    monkeypatch.setattr(sentence_model, "_CUES", tuple(
+        (name, (), cue) for name, _, cue in sentence_model._CUES))
+    monkeypatch.setattr(SentenceModel, "scores", straightforward_scores)
+    slow.model._sentence_words.cache_clear()  # the same model: remember nothing seen fast
+    slow_items = [item_facts(slow.extract_text(text, WRITTEN)) for text in texts]
+    for text, ours, theirs in zip(texts, fast_items, slow_items, strict=True):
+        assert ours == theirs, text[:300]
+    return sum(map(len, fast_items))
+
+
+def test_sentences_are_spacys_on_synthetic_mail() -> None:
+    assert_same_sentences(SYNTHETIC)
+
+
+def test_items_are_the_same_on_synthetic_mail(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*SYNTHETIC, "I will send you the report tomorrow. Congrats on the launch!",
+             "Hi Ann,\n\nI'm swamped and behind on everything.\nI'll call you on Monday."]
+    assert assert_same_items(texts, monkeypatch) >= 2
+
+
+def test_sentences_are_spacys_on_real_mail(real_texts: list[str]) -> None:
+    assert len(real_texts) == SAMPLE
+    assert_same_sentences(real_texts)
+
+
+def test_items_are_the_same_on_real_mail(real_texts: list[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    assert assert_same_items(real_texts, monkeypatch) > SAMPLE // 20
+
+
+def test_chunk_tokens_are_spacys(real_texts: list[str]) -> None:
+    """Every chunk of real and synthetic mail: the same tokens as spaCy's tokenizer, or
+    None where spaCy's special-case matcher changes them."""
+    tokenizer = spacy.blank("en").tokenizer
+    chunks = ChunkTokenizer(tokenizer)
+    words = {w for text in [*real_texts, *SYNTHETIC] for w in re.findall(r"\S+", text)}
+    deferred = 0
+    for word in sorted(words):
+        ours = chunks.tokens(word)
+        theirs = [token.text for token in tokenizer(word)]
+        if ours is None:
+            deferred += 1
+        else:
+            assert ours == theirs, word
+    assert deferred < len(words) // 500
+
+
+def test_scores_without_docs_are_the_textcats(real_texts: list[str]) -> None:
+    extractor = Extractor()
+    sentences = [[extractor.model.words(c.normalised, c.matches, i)
+                  for i, c in enumerate(extractor.candidates(text))] for text in real_texts]
+    assert sum(map(len, sentences)) > 5 * SAMPLE
+    for words in sentences:
+        assert extractor.model.scores(words) == straightforward_scores(extractor.model, words)

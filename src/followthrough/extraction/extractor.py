@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from followthrough.extraction.candidates import Candidate, CandidateFinder
 from followthrough.extraction.due_dates import resolve_date
 from followthrough.extraction.items import Item
-from followthrough.extraction.pipeline import Candidate, build_pipeline
 from followthrough.extraction.rules import RuleMatch, auto_holder, clause_window
 from followthrough.extraction.sentence_model import Decision, SentenceModel
 from followthrough.extraction.summaries import summarise
@@ -16,7 +16,6 @@ from followthrough.mail.reader_feelings import feeling_for_reader
 from followthrough.mail.sender_text import sender_text
 
 MAX_ITEMS_PER_MESSAGE = 12
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _RECIPIENT_PROMISE = re.compile(
     r"^(?:thanks?(?: you)? for (?:agreeing|offering|volunteering)|as you (?:promised|said)|"
     r"you(?:'ll| will| said you(?:'d| would))\b)")
@@ -35,11 +34,11 @@ _EVENT = re.compile(
 
 
 class Extractor:
-    """The spaCy pipeline (segmentation and rules) and the trained sentence model;
+    """Segmentation and rules (``CandidateFinder``) and the trained sentence model;
     ``analyse`` fits the sync engine's Analyser signature."""
 
     def __init__(self, model: SentenceModel | None = None) -> None:
-        self.nlp = build_pipeline()
+        self.finder = CandidateFinder()
         self.model = model if model is not None else SentenceModel.load()
 
     def candidates(self, body: str) -> list[Candidate]:
@@ -47,8 +46,7 @@ class Extractor:
         own_text = sender_text(body)
         if len(own_text) < 6:
             return []
-        paragraphs = [p for p in _PARAGRAPH.split(own_text) if p.strip()]
-        return [found for doc in self.nlp.pipe(paragraphs) for found in doc._.candidates]
+        return self.finder.candidates(own_text)
 
     def extract_text(self, body: str, written_on: date | None) -> list[Item]:
         """Items in a message body (quotes, signatures, disclaimers are removed first)."""
@@ -66,7 +64,7 @@ class Extractor:
 
     @staticmethod
     def _item(found: Candidate, decision: Decision, written_on: date | None) -> Item:
-        evidence = found.sentence.text.strip()
+        evidence = found.text.strip()
         normalised = found.normalised
         kind, match = decision.kind, decision.rule
         due = event = None

@@ -17,8 +17,9 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache, partial
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,28 +34,36 @@ KINDS = ("commitment", "challenge", "success")
 MODEL_DIR = "model"
 COMPONENT = "textcat_multilabel"
 LEXICON_FILE = "feelings.json"
+SENTENCES_REMEMBERED = 5_000
+WORDS_REMEMBERED = 50_000
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!$%]")
-_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern)) for name, pattern in (
-        ("xfirstfuture", r"\b(?:i|we)(?:'ll| will| shall|'m going to| am going to|"
-                         r"'re going to| are going to| can| could)\b"),
-        ("xfirstwould", r"\b(?:i|we)(?:'d| would) (?:be )?(?:happy|glad|love|like)\b"),
-        ("xyoufuture", r"\byou(?:'ll| will| are going to|'re going to)\b"),
-        ("xthirdfuture", r"\b(?:he|she|they|it|this|that|[a-z]+)(?:'ll| will) (?:be )?"
-                         r"(?:send|follow|call|get|have|arrive|come|forward)\w*\b"),
-        ("xletme", r"\blet me\b"),
-        ("xquestion", r"\?"),
-        ("xstartif", r"^(?:if|when|once|as soon as|whenever|should)\b"),
-        ("xif", r"\b(?:if|unless|whether)\b"),
-        ("xplease", r"\b(?:please|pls|can you|could you|would you)\b"),
-        ("xanything", r"\b(?:anything|any questions|anytime|any time)\b"),
-        ("xpast", r"\b(?:i|we) (?:sent|forwarded|called|talked|spoke|met|did|had|left)\b"),
-        ("xexclaim", r"!"),
-        ("xnegation", r"\b(?:not|n't|never|no)\b"),
-        ("xcongrats", r"\bcongrat"),
-        ("xsorry", r"\bsorry\b"),
-        ("xhope", r"\bhope\b"),
-        ("xthanks", r"\bthank"),
+# Each cue: its feature word, text one of which occurs in every match of its pattern (a
+# substring test, much faster than the search it spares), and the pattern.
+_CUES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (name, anchors, re.compile(pattern)) for name, anchors, pattern in (
+        ("xfirstfuture", ("'ll", " will", " shall", " going to", " can", " could"),
+         r"\b(?:i|we)(?:'ll| will| shall|'m going to| am going to|"
+         r"'re going to| are going to| can| could)\b"),
+        ("xfirstwould", ("happy", "glad", "love", "like"),
+         r"\b(?:i|we)(?:'d| would) (?:be )?(?:happy|glad|love|like)\b"),
+        ("xyoufuture", ("you",), r"\byou(?:'ll| will| are going to|'re going to)\b"),
+        ("xthirdfuture", ("'ll", " will"),
+         r"\b(?:he|she|they|it|this|that|[a-z]+)(?:'ll| will) (?:be )?"
+         r"(?:send|follow|call|get|have|arrive|come|forward)\w*\b"),
+        ("xletme", ("let me",), r"\blet me\b"),
+        ("xquestion", ("?",), r"\?"),
+        ("xstartif", (), r"^(?:if|when|once|as soon as|whenever|should)\b"),
+        ("xif", ("if", "unless", "whether"), r"\b(?:if|unless|whether)\b"),
+        ("xplease", ("please", "pls", " you"), r"\b(?:please|pls|can you|could you|would you)\b"),
+        ("xanything", ("any",), r"\b(?:anything|any questions|anytime|any time)\b"),
+        ("xpast", ("i ", "we "),
+         r"\b(?:i|we) (?:sent|forwarded|called|talked|spoke|met|did|had|left)\b"),
+        ("xexclaim", ("!",), r"!"),
+        ("xnegation", ("no", "n't", "never"), r"\b(?:not|n't|never|no)\b"),
+        ("xcongrats", ("congrat",), r"\bcongrat"),
+        ("xsorry", ("sorry",), r"\bsorry\b"),
+        ("xhope", ("hope",), r"\bhope\b"),
+        ("xthanks", ("thank",), r"\bthank"),
     ))
 
 
@@ -100,14 +109,32 @@ class Decision:
 def classifier_words(normalised: str, matches: Sequence[RuleMatch], position: int,
                      lexicon: Lexicon) -> list[str]:
     """What the model reads for one sentence: its words, then the feature words."""
+    return _with_context(_sentence_words(normalised, lexicon), matches, position)
+
+
+def _sentence_words(normalised: str, lexicon: Lexicon) -> tuple[tuple[str, ...], ...]:
+    """What the model reads that depends on the sentence alone: its words, its words of
+    feeling, its cues."""
     words = _WORD.findall(normalised)
-    features = lexicon.features(words)
-    features += [f"xrule{m.kind}" for m in matches]
-    features += [f"xrule{m.kind}{m.holder}" for m in matches]
-    features += [name for name, cue in _CUES if cue.search(normalised)]
-    features.append(f"xpos{min(position, 3)}")
-    features.append(f"xlen{min(len(words) // 6, 6)}")
-    return words + features
+    cues: list[str] = []
+    for name, anchors, cue in _CUES:
+        for anchor in anchors:
+            if anchor in normalised:
+                break
+        else:
+            if anchors:
+                continue  # none of its anchors occurs: no match
+        if cue.search(normalised):
+            cues.append(name)
+    return tuple(words), tuple(lexicon.features(words)), tuple(cues)
+
+
+def _with_context(own: tuple[tuple[str, ...], ...], matches: Sequence[RuleMatch],
+                  position: int) -> list[str]:
+    words, feelings, cues = own
+    return [*words, *feelings, *(f"xrule{m.kind}" for m in matches),
+            *(f"xrule{m.kind}{m.holder}" for m in matches), *cues,
+            f"xpos{min(position, 3)}", f"xlen{min(len(words) // 6, 6)}"]
 
 
 class SentenceModel:
@@ -124,6 +151,9 @@ class SentenceModel:
         self.thresholds: dict[str, float] = {
             kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
         self.rules_alone: frozenset[str] = frozenset(settings.get("rules_alone", ()))
+        self._word_ids: dict[str, int] = {}
+        self._sentence_words = lru_cache(maxsize=SENTENCES_REMEMBERED)(
+            partial(_sentence_words, lexicon=lexicon))
 
     @classmethod
     def load(cls, path: Path | None = None) -> SentenceModel:
@@ -136,7 +166,9 @@ class SentenceModel:
         (path / LEXICON_FILE).write_text(self.lexicon.to_json(), "utf-8")
 
     def words(self, normalised: str, matches: Sequence[RuleMatch], position: int) -> list[str]:
-        return classifier_words(normalised, matches, position, self.lexicon)
+        """``classifier_words``; what depends on the sentence alone is remembered (mail
+        repeats its sentences: greetings, thanks, sign-offs)."""
+        return _with_context(self._sentence_words(normalised), matches, position)
 
     def scores(self, sentences: Sequence[list[str]]) -> list[dict[str, float]]:
         """The model's scores, computed as its ``predict`` on Docs of these words would
@@ -154,7 +186,7 @@ class SentenceModel:
         sentence, its distinct n-gram keys in ascending order and how often each occurs."""
         ops = self.textcat.model.ops
         sizes = [len(words) for words in sentences]
-        unigrams = numpy.fromiter((get_string_id(w) for words in sentences for w in words),
+        unigrams = numpy.fromiter(map(self._word_id, chain.from_iterable(sentences)),
                                   dtype=numpy.uint64, count=sum(sizes))
         owner = numpy.repeat(numpy.arange(len(sentences)), sizes)
         keys, owners = [unigrams], [owner]
@@ -176,6 +208,16 @@ class SentenceModel:
         for layer in self._layers:
             output = layer.predict(output)
         return output
+
+    def _word_id(self, word: str) -> int:
+        """The word's hash, as spaCy's string store gives it (nothing is added to the
+        store); recently used words are remembered."""
+        known = self._word_ids.get(word)
+        if known is None:
+            if len(self._word_ids) >= WORDS_REMEMBERED:
+                self._word_ids.clear()
+            known = self._word_ids[word] = get_string_id(word)
+        return known
 
     def decide(self, scores: dict[str, float], matches: Sequence[RuleMatch]) -> list[Decision]:
         fired = {m.kind: m for m in matches}
