@@ -9,7 +9,11 @@
 reserved (the reserved list is matched by Message-ID only; those messages are never read
 further), person-written, with 8-400 words of the sender's own text, one copy per
 Message-ID and per body. By default roughly a third is drawn at random, the rest for cue
-words of successes, challenges and promises (``--mix``; recorded as ``cue_sampled``). It writes one
+words of successes, challenges and promises (``--mix``; recorded as ``cue_sampled``).
+``--model-mix C,S`` first draws shares for the shipped model's uncertain challenges and
+successes: messages whose best sentence scores between ``UNSURE_LOW`` and ``UNSURE_HIGH`` for
+that kind, around its threshold, where new labels teach the model most (recorded as
+``sampled_by: "model"``; such messages also count as cue-sampled). It writes one
 ``<id>.txt`` per message (a few headers, a blank line, the body as text) into K batch
 folders for annotators, with D messages given to two batches (``double_labeled``).
 
@@ -154,7 +158,8 @@ def candidates(excluded: set[str]) -> Iterator[tuple[CorpusRef, str, str, bool]]
 
 
 def sample(out: Path, count: int, seed: int, batches: int, double: int,
-           mix: tuple[float, float, float]) -> None:
+           mix: tuple[float, float, float], model_mix: tuple[float, float] = (0.0, 0.0),
+           ) -> None:
     pool = list(candidates(known_ids()))
     rng = random.Random(seed)
     rng.shuffle(pool)
@@ -162,6 +167,7 @@ def sample(out: Path, count: int, seed: int, batches: int, double: int,
     challenge = [c for c in pool if _CHALLENGE_CUES.search(c[2])]
     promise = [c for c in pool if _PROMISE_CUES.search(c[2])]
     chosen: dict[str, tuple[CorpusRef, str, bool]] = {}
+    by_model: set[str] = set()
 
     def take(source: list[tuple[CorpusRef, str, str, bool]], n: int, cued: bool) -> None:
         for ref, message_id, _own, _ in source:
@@ -170,6 +176,13 @@ def sample(out: Path, count: int, seed: int, batches: int, double: int,
             if message_id not in chosen:
                 chosen[message_id] = (ref, message_id, cued)
                 n -= 1
+
+    uncertain = model_uncertain(pool) if any(model_mix) else {}
+    for kind, share in zip(("challenge", "success"), model_mix, strict=True):
+        if share > 0:
+            before = set(chosen)
+            take(uncertain[kind], int(count * share), True)
+            by_model.update(set(chosen) - before)
 
     take(success, int(count * mix[0]), True)
     take(challenge, int(count * mix[1]), True)
@@ -191,10 +204,39 @@ def sample(out: Path, count: int, seed: int, batches: int, double: int,
             folder.mkdir(exist_ok=True)
             (folder / f"{ident}.txt").write_text(annotation_text(message))
         manifest.append({"id": ident, "message_id": message_id, "src": ref.src, "idx": ref.idx,
-                         "cue_sampled": cued, "double_labeled": message_id in doubles})
+                         "cue_sampled": cued, "double_labeled": message_id in doubles,
+                         **({"sampled_by": "model"} if message_id in by_model else {})})
     (out / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest))
     print(f"{len(records)} messages ({sum(bool(m['cue_sampled']) for m in manifest)} cue-sampled, "
           f"{len(doubles)} double) in {batches} batches under {out}")
+
+
+UNSURE_LOW, UNSURE_HIGH = 0.1, 0.9
+MODEL_POOL = 20_000  # messages scored by the model (a random part of the pool)
+
+
+def model_uncertain(pool: list[tuple[CorpusRef, str, str, bool]],
+                    ) -> dict[str, list[tuple[CorpusRef, str, str, bool]]]:
+    """Per kind, the pool messages (of the first ``MODEL_POOL``, in the pool's random order)
+    whose best sentence the shipped model scores between UNSURE_LOW and UNSURE_HIGH."""
+    from followthrough.extraction import Extractor
+
+    extractor = Extractor()
+    found: dict[str, list[tuple[CorpusRef, str, str, bool]]] = {
+        "commitment": [], "challenge": [], "success": []}
+    for entry in pool[:MODEL_POOL]:
+        candidates = extractor.candidates(entry[2])
+        if not candidates:
+            continue
+        words = [extractor.model.words(c.normalised, c.matches, i)
+                 for i, c in enumerate(candidates)]
+        scored = extractor.model.scores(words)
+        for kind, entries in found.items():
+            if UNSURE_LOW <= max(scores[kind] for scores in scored) <= UNSURE_HIGH:
+                entries.append(entry)
+    print(", ".join(f"{len(v)} uncertain {k}" for k, v in found.items())
+          + f" among {min(len(pool), MODEL_POOL)} scored", file=sys.stderr)
+    return found
 
 
 _CACHE: dict[Path, list[bytes]] = {}
@@ -379,6 +421,9 @@ def main() -> int:
     s.add_argument("--mix", default="0.30,0.22,0.13",
                    help="shares drawn for success, challenge and promise cues; the rest at "
                         "random (default: 0.30,0.22,0.13)")
+    s.add_argument("--model-mix", default="0,0",
+                   help="shares drawn first for the shipped model's uncertain challenges and "
+                        "successes (default: 0,0)")
     c = sub.add_parser("collect")
     c.add_argument("out", type=Path)
     c.add_argument("labels", type=Path)
@@ -392,8 +437,11 @@ def main() -> int:
         shares = tuple(float(x) for x in args.mix.split(","))
         if len(shares) != 3:
             parser.error("--mix takes three shares: success,challenge,promise")
+        model_shares = tuple(float(x) for x in args.model_mix.split(","))
+        if len(model_shares) != 2:
+            parser.error("--model-mix takes two shares: challenge,success")
         sample(args.out, args.count, args.seed, args.batches, args.double,
-               (shares[0], shares[1], shares[2]))
+               (shares[0], shares[1], shares[2]), (model_shares[0], model_shares[1]))
     else:
         collect(args.out, args.labels)
     return 0

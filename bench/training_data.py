@@ -21,7 +21,8 @@ from followthrough.mail.message_parse import MessageParseError, ParsedMessage, p
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 LABEL_FILES = (EVAL / "train.jsonl", ROOT / "bench" / "labels" / "round3.jsonl",
-               ROOT / "bench" / "labels" / "round4.jsonl")
+               ROOT / "bench" / "labels" / "round4.jsonl",
+               ROOT / "bench" / "labels" / "round5.jsonl")
 
 
 @dataclass(frozen=True)
