@@ -2,8 +2,9 @@
 
 An address is likely the user's when mail shows it under the user's own name (the display
 name the user sends with, "Last, First" forms included, or the name spelled by the user's
-own address, "sam.lee@…" → Sam Lee), or when it has the same local part as one of the
-user's addresses at another domain. Drafting never writes to such an address; ``doctor``
+own address, "sam.lee@…" → Sam Lee), when the user's first and last name are spelled
+before its @ ("sam_lee61@hotmail.com", "lee.sam@…"), or when it has the same local part as
+one of the user's addresses at another domain. Drafting never writes to such an address; ``doctor``
 lists them with the config line that confirms them.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from itertools import pairwise
 
 from followthrough.mail.addresses import OwnAddresses
 
@@ -45,6 +47,14 @@ def _names_of_address(address: str) -> str:
     return ""
 
 
+def names_before_at(address: str) -> set[str]:
+    """Name keys two neighbouring words before the @ could spell, either order:
+    "chris_germany61@…" → {"chris germany", "germany chris"}."""
+    words = [w for w in re.split(r"[^a-z]+", address.partition("@")[0].lower()) if len(w) >= 2]
+    pairs = set(pairwise(words))
+    return {f"{a} {b}" for a, b in pairs} | {f"{b} {a}" for a, b in pairs}
+
+
 def likely_own_addresses(conn: sqlite3.Connection, own: OwnAddresses) -> list[LikelyOwn]:
     """Addresses not configured as the user's that likely are, each with why."""
     seen: dict[str, set[str]] = {}
@@ -69,4 +79,6 @@ def likely_own_addresses(conn: sqlite3.Connection, own: OwnAddresses) -> list[Li
             found.append(LikelyOwn(address, f"mail shows it with your name ({shown[0]!r})"))
         elif address.partition("@")[0] in my_locals:
             found.append(LikelyOwn(address, "same name before the @ as one of your addresses"))
+        elif names_before_at(address) & my_names:
+            found.append(LikelyOwn(address, "your first and last name before the @"))
     return found
