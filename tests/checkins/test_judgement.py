@@ -131,8 +131,13 @@ def test_promise_with_a_real_due_date_is_chased_around_it() -> None:
     report = promise("mine", 20, due=TODAY + timedelta(days=1))  # made three weeks ahead
     assert item_status(report, [ex(20, "out")], TODAY).state == "open"
     assert due_commitment([report], TODAY) == report
-    later = promise("mine", 40, due=TODAY - timedelta(days=10))
+    later = promise("mine", 40, due=TODAY - timedelta(days=6))
     assert item_status(later, [ex(40, "out")], TODAY).state == "open"
+    # "I'm coming home on the 22nd and will see you that Saturday", asked about two weeks
+    # later as "is that still on?": within a week of its date a chase is timely, after it
+    # the moment has passed
+    visit = promise("theirs", 30, due=TODAY - timedelta(days=12))
+    assert item_status(visit, [ex(30, "in")], TODAY).state == "expired"
     gone = promise("mine", 60, due=TODAY - timedelta(days=20))
     assert item_status(gone, [ex(60, "out")], TODAY).state == "expired"
 
@@ -237,6 +242,14 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     # answered in its thread, though to everyone: no longer waiting for an answer
     reply_all = latest_thread([ex(20, "in"), asked, ex(8, "in", recipients=6)])
     assert reply_all is not None and reply_all.question is None
+    # not silence since: they wrote about something else, or I wrote to them alone again
+    elsewhere = latest_thread([ex(20, "in"), asked, ex(5, "in", thread="t2", recipients=6)])
+    assert elsewhere is not None and elsewhere.question is None
+    again = latest_thread([ex(20, "in"), asked, ex(4, "out", thread="t3")])
+    assert again is not None and again.question is None
+    # my later memo to many people is not a conversation with them: still unanswered
+    memo = latest_thread([ex(20, "in"), asked, ex(4, "out", thread="t4", recipients=30)])
+    assert memo is not None and memo.question == "Could you sign the Duke assignment?"
     # a question recorded by an older version is judged again: an errand naming nothing,
     # same-day logistics
     for moot in ("Could you sign it?", "Can you come to my office at 3?"):

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 ERRAND_HORIZON = timedelta(days=2)  # due this soon after it was made: an errand
 ERRAND_LIFETIME = timedelta(days=10)  # an undated errand, after its thread went quiet
 ERRAND_GRACE = timedelta(days=5)  # a near-term errand, after its date
-DATED_PROMISE_GRACE = timedelta(days=14)  # a promise with a real due date, after it
+DATED_PROMISE_GRACE = timedelta(days=7)  # a dated promise: chased within a week of its date
 NEWS_LIFETIME = timedelta(days=60)  # a challenge or success worth asking about
 
 OPEN, KEPT, EXPIRED, SET_ASIDE = "open", "kept", "expired", "set aside"

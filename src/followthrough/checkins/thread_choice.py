@@ -43,7 +43,8 @@ _PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv)\s*(?:\[\d+\])?\s*:\s*)+", re.I
 
 def latest_thread(exchanges: Sequence[Exchange]) -> ThreadRef | None:
     """The latest personal thread, with my last message there if it asked a genuine
-    question (``mail.questions``) and got no reply."""
+    question (``mail.questions``) and was met with silence: no reply, and no mail from them
+    nor a message of mine to them alone since."""
     latest = latest_personal(exchanges)
     if latest is None:
         return None
@@ -54,6 +55,11 @@ def latest_thread(exchanges: Sequence[Exchange]) -> ThreadRef | None:
     if asked and any(e.direction == "in" and e.thread_key == latest.thread_key and e.when
                      and latest.when and e.when > latest.when for e in exchanges):
         asked = None  # they answered there, if to everyone (a reply-all is no longer personal)
+    if asked and any(e.when and latest.when and e.when > latest.when
+                     and (e.direction == "in" or e.recipients <= 1) for e in exchanges):
+        # not silence: they wrote to me since (anywhere), or I wrote to them alone again
+        # and did not ask again; the question's moment has passed
+        asked = None
     question = asked if asked and genuine_question(asked) else None
     return ThreadRef(latest.thread_key, latest.subject, latest.message_id, latest.references,
                      latest.when if question else None, question)
