@@ -159,6 +159,15 @@ def test_items_from_mass_mail_or_unclear_you_are_set_aside() -> None:
     assert item_status(unclear, [ex(5, "out", recipients=3)], TODAY).state == "set aside"
 
 
+def test_their_promise_in_mail_not_addressed_to_me_is_someone_elses() -> None:
+    """Rick promises Dave a package and copies (or blind-copies) the user: not a promise to
+    chase from the user's side."""
+    pkg = promise("theirs", 5)
+    copied = item_status(pkg, [ex(5, "in", to_me=False)], TODAY)
+    assert copied.state == "set aside" and "not addressed to you" in copied.why
+    assert item_status(pkg, [ex(5, "in")], TODAY).state == "open"
+
+
 def test_success_acknowledged_once_i_replied() -> None:
     win = RememberedItem(2, "success", "theirs", "we closed the round", "We closed the round!",
                          NOW - timedelta(days=10), "News", thread_key="t1",

@@ -57,3 +57,24 @@ def test_an_errand_of_five_weeks_ago_is_not_chased(tmp_path: Path, dovecot: Dove
     ((_, message, _),) = review(dovecot, mail_user)
     body = from_flowed(message.get_content())
     assert "volumes" not in body.lower() and "still on" not in body
+
+
+def test_a_promise_to_someone_else_with_me_copied_is_not_chased(
+        tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
+    """Rick promises Dave a package by Friday and copies me: not mine to chase."""
+    config = setup_config(tmp_path, dovecot, mail_user)
+    sent = NOW - timedelta(days=8)
+    dovecot.append(mail_user, "INBOX", [
+        make_message(sender="Rick <rick@example.net>", to="Dave <dave@example.net>", cc=ME,
+                     subject="Write-off", message_id="<r1@example.net>", date=sent,
+                     body="Dave,\n\nI will send you the write-off package by Friday.\n\nRick\n"),
+        make_message(sender="Ann <ann@example.net>", to=ME, subject="Write-off",
+                     message_id="<a1@example.net>", date=sent,
+                     body="Sam,\n\nI will send you the write-off package by Friday.\n\nAnn\n")])
+    done = run_once(config, now=NOW.isoformat())
+    assert done.returncode == 0, done.stderr
+    rick = cli(config, "explain", "rick@example.net", "--now", NOW.isoformat()).stdout
+    assert "set aside: a promise in mail not addressed to you" in rick
+    ann = cli(config, "explain", "ann@example.net", "--now", NOW.isoformat()).stdout
+    assert "commitment (theirs)" in ann and "not addressed to you" not in ann
+    assert "rick@example.net" not in {d["address"] for d in json.loads(done.stdout)["drafts"]}

@@ -106,6 +106,11 @@ def item_status(item: RememberedItem, exchanges: Sequence[Exchange],
     if source is not None and ambiguous and source.recipients > 1:
         return ItemStatus(SET_ASIDE, f"“you” in mail to {source.recipients} people: not clear "
                           "whom it meant", source)
+    if (item.kind == "commitment" and item.whose == "theirs" and source is not None
+            and source.direction == "in" and not source.to_me):
+        return ItemStatus(SET_ASIDE, "a promise in mail not addressed to you (you were "
+                          "copied, or it reached you through a list or an address not in "
+                          "`addresses`): made to someone else", source)
     if item.whose == "third_party" and item.kind == "commitment":
         return ItemStatus(SET_ASIDE, "a promise of someone else", source)
     said = item.said_on

@@ -38,6 +38,7 @@ class Exchange:
     delivers: bool = False
     thanks: bool = False
     question: str | None = None  # what the user asked, for a nudge that says so
+    to_me: bool = True  # from them: the user was in To (not only copied, nor blind-copied)
 
 
 def forward(exchange: Exchange) -> bool:

@@ -30,7 +30,7 @@ def _contacts(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     with Store.open(config.state_dir, write=False) as store:
         contacts = History(store).contacts(_own(config))
-        exchanges = CheckinStore(store).exchanges()
+        exchanges = CheckinStore(store).exchanges(_own(config))
     if not args.all:
         contacts = [c for c in contacts if not c.automated]
     bonds = {c.address: no_relationship(c.automated_reason) if c.automated

@@ -103,17 +103,24 @@ class CheckinStore:
                 SELECT p.address AS address, m.account AS account, max(m.date)
                 FROM message m JOIN participant p ON p.message = m.id
                 GROUP BY p.address)""").fetchall())
-        exchanges = self.exchanges()
+        exchanges = self.exchanges(own)
         return [ContactFacts(c.address, c.name, accounts.get(c.address, ""), c.automated,
                              c.inbound, c.outbound, parse_time(c.last_inbound),
                              parse_time(c.last_outbound), tuple(exchanges.get(c.address, ())),
                              c.automated_reason)
                 for c in self.history.contacts(own)]
 
-    def exchanges(self) -> dict[str, list[Exchange]]:
-        """Per contact, every message from them or from the user to them, oldest first."""
+    def exchanges(self, own: OwnAddresses | None = None) -> dict[str, list[Exchange]]:
+        """Per contact, every message from them or from the user to them, oldest first;
+        with ``own``, whether the user was in To of each message from them."""
+        addressed: dict[int, bool] = {}  # messages from them with a To: the user in it?
+        if own is not None:
+            for message, address in self.conn.execute("""
+                    SELECT p.message, p.address FROM participant p JOIN message m
+                    ON m.id = p.message WHERE m.direction = 'in' AND p.role = 'to'"""):
+                addressed[message] = addressed.get(message, False) or address in own
         rows = self.conn.execute("""
-            SELECT p.address, m.direction, m.date, m.thread_key, m.subject, m.message_id,
+            SELECT m.id, p.address, m.direction, m.date, m.thread_key, m.subject, m.message_id,
                    m.refs, m.automated, m.asks, m.delivers, m.thanks, m.question,
                    (SELECT count(*) FROM participant q WHERE q.message = m.id
                     AND q.role IN ('to', 'cc')) AS recipients
@@ -127,7 +134,8 @@ class CheckinStore:
                 parse_time(r["date"]), r["direction"], r["thread_key"], r["subject"] or "",
                 r["message_id"], tuple(json.loads(r["refs"])) if r["refs"] else (),
                 int(r["recipients"]), r["automated"] is not None, bool(r["asks"]),
-                bool(r["delivers"]), bool(r["thanks"]), r["question"]))
+                bool(r["delivers"]), bool(r["thanks"]), r["question"],
+                own is None or r["direction"] != "in" or addressed.get(r["id"], True)))
         return found
 
     def items(self) -> dict[str, list[RememberedItem]]:
@@ -157,7 +165,7 @@ class CheckinStore:
     def latest_threads(self) -> dict[str, ThreadRef]:
         """Per contact: the thread a draft should reply in, and my unanswered message."""
         rows = self.conn.execute("""
-            SELECT p.address, m.direction, m.date, m.thread_key, m.subject, m.message_id,
+            SELECT m.id, p.address, m.direction, m.date, m.thread_key, m.subject, m.message_id,
                    m.refs, m.asks
             FROM message m JOIN participant p ON p.message = m.id
             WHERE m.automated IS NULL
