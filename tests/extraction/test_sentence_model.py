@@ -117,3 +117,16 @@ def test_scores_do_not_depend_on_the_hash_seed() -> None:
                                                "PATH": "/usr/bin:/bin"}).stdout
                for seed in (1, 2, 3, 4)}
     assert len(outputs) == 1, outputs
+
+
+@pytest.mark.parametrize(("text", "summary"), [
+    ("We will try to have this information to the floor on Monday.",
+     "try to have this information to the floor"),
+    ("I will try and get you the numbers by Friday.", "try and get you the numbers"),
+    ("I will send you the numbers by Friday.", "send you the numbers"),
+])
+def test_a_hedged_promise_keeps_its_hedge(extractor: Extractor, text: str,
+                                          summary: str) -> None:
+    """A draft must not turn "we will try to have it" into "you said you would have it"."""
+    found = [i.summary for i in extractor.extract_text(text, THURSDAY) if i.kind == "commitment"]
+    assert found == [summary]

@@ -105,10 +105,18 @@ def _holder(kind: str, normalised: str) -> str:
     return auto_holder(normalised, 0, 0)
 
 
+_HEDGE_BEFORE = re.compile(r"\b(?:(?:try|trying) (?:to|and)|plan (?:to|on)|hope to|hoping to|"
+                           r"hopefully|probably|maybe|might|attempt to)\s+$")
+
+
 def _summary_start(normalised: str, match: RuleMatch) -> int:
-    """Commitments: from what is promised. Others: from the start of the clause, so that
-    "the beta launch went great" keeps its subject."""
-    if match.kind == "commitment" or match.focused:
+    """Commitments: from what is promised, with the hedge that comes right before it ("try
+    to have the numbers" is not a promise to have them). Others: from the start of the
+    clause, so that "the beta launch went great" keeps its subject."""
+    if match.kind == "commitment":
+        hedge = _HEDGE_BEFORE.search(normalised, 0, match.start)
+        return hedge.start() if hedge else match.start
+    if match.focused:
         return match.start
     start = 0
     for brk in _CLAUSE_START.finditer(normalised, 0, match.start + 1):
