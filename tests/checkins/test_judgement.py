@@ -288,6 +288,14 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     ("Are you free for lunch tomorrow?", None),
     ("Can you stop by this afternoon to pick up the binder?", None),
     ("Could you call me at 4:30 about the Duke contract?", None),
+    # small talk wants no answer weeks later
+    ("How is the Big Sandy Project?", None),
+    ("How did the Topock hearing go?", None),
+    ("How's the new job treating you?", None),
+    ("Did you have a good time in Vail?", None),
+    # but asking how to do something does
+    ("How do I get access to the Sitara reports?", "How do I get access to the Sitara "
+     "reports?"),
     # the first genuine question is the one taken
     ("Can you come by at 3? And what did Tenaska say about the confirm?",
      "What did Tenaska say about the confirm?"),

@@ -37,6 +37,12 @@ _SAME_DAY = re.compile(
     r"(?:are|is) (?:you|he|she|they) (?:free|available|around)\b|"
     r"at \d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|at \d{1,2}:\d\d|"
     r"at \d{1,2}\s*(?:\?|$))", re.IGNORECASE)
+# Small talk: a friendly "how is it going" wants no answer weeks later and is never chased.
+_SMALL_TALK = re.compile(
+    r"^(?:how(?:'s| is| are| was| were| has| have)\b|hows\b|how did\b.*\b(?:go|turn out)\b|"
+    r"what's new\b|what is new\b|how about you\b|"
+    r"(?:are|were) you (?:doing|feeling|enjoying|having)\b|did you (?:have|enjoy)\b)",
+    re.IGNORECASE)
 _LEADING_FILLER = re.compile(r"^(?:(?:also|and|so|but|ps|p\.s\.|oh|btw|by the way|one more "
                              r"thing|lastly|finally|otherwise)\b[,:;]?\s*)+", re.IGNORECASE)
 
@@ -49,8 +55,10 @@ def asks_for_answer(text: str, written: list[str] | None = None) -> bool:
 
 def genuine_question(sentence: str) -> bool:
     """Whether a question still wants an answer from its reader weeks later: it names what
-    it asks about, is not a courtesy and not same-day logistics."""
+    it asks about, is not a courtesy, small talk ("How is the Big Sandy project?") or
+    same-day logistics."""
     return (not _COURTESY.search(sentence) and not _SAME_DAY.search(sentence)
+            and not _SMALL_TALK.search(tidy_question(sentence))
             and names_something(sentence))
 
 
