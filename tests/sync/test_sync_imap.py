@@ -27,13 +27,6 @@ from tests.messages import BASE_DATE, make_message, write_config
 ME = "Sam Me <me@example.com>"
 
 
-@pytest.fixture
-def config(tmp_path: Path, dovecot: Dovecot, mail_user: str) -> Config:
-    path = write_config(tmp_path / "config.toml", port=dovecot.port, ca_file=dovecot.ca_file,
-                        username=mail_user, password=dovecot.users[mail_user])
-    return load_config(path)
-
-
 def cli(config: Config, *args: str, env: dict[str, str] | None = None
         ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "followthrough", "--config", str(config.path),

@@ -13,7 +13,7 @@ import pytest
 
 from followthrough.checkins.relationship import relationship
 from followthrough.config.credentials import get_password
-from followthrough.config.model import Config, load_config
+from followthrough.config.model import Config
 from followthrough.mail.imap_source import ImapSource, connect
 from followthrough.state.checkin_store import CheckinStore
 from followthrough.state.history import History
@@ -21,17 +21,10 @@ from followthrough.state.migrations import MIGRATIONS
 from followthrough.state.store import Store
 from followthrough.sync.engine import sync_account
 from tests.mailserver import Dovecot
-from tests.messages import BASE_DATE, make_message, write_config
+from tests.messages import BASE_DATE, make_message
 
 ME = "Sam Me <me@example.com>"
 LENA = "Lena Okafor <lena@example.org>"
-
-
-@pytest.fixture
-def config(tmp_path: Path, dovecot: Dovecot, mail_user: str) -> Config:
-    path = write_config(tmp_path / "config.toml", port=dovecot.port, ca_file=dovecot.ca_file,
-                        username=mail_user, password=dovecot.users[mail_user])
-    return load_config(path)
 
 
 def lena_conversation() -> dict[str, bytes]:

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 from followthrough.errors import StateError
 
@@ -19,18 +20,18 @@ class Migration:
 
 # A thread keyed by a root reference ("r:<Message-ID>") whose message is stored in another
 # thread takes that message's thread key.
-_REKEY_DRAFTS = """UPDATE draft SET thread_key = (
-    SELECT p.thread_key FROM message p WHERE p.account = draft.account
-    AND p.message_id = substr(draft.thread_key, 3) ORDER BY p.id LIMIT 1)
-  WHERE draft.thread_key LIKE 'r:%' AND EXISTS (
-    SELECT 1 FROM message p WHERE p.account = draft.account
-    AND p.message_id = substr(draft.thread_key, 3) AND p.thread_key != draft.thread_key)"""
-_REKEY_MESSAGES = """UPDATE message SET thread_key = (
-    SELECT p.thread_key FROM message p WHERE p.account = message.account
-    AND p.message_id = substr(message.thread_key, 3) ORDER BY p.id LIMIT 1)
-  WHERE message.thread_key LIKE 'r:%' AND EXISTS (
-    SELECT 1 FROM message p WHERE p.account = message.account
-    AND p.message_id = substr(message.thread_key, 3) AND p.thread_key != message.thread_key)"""
+def _rekey(table: Literal["draft", "message"]) -> str:
+    # the table name is one of two literals of this module, never input
+    return f"""UPDATE {table} SET thread_key = (
+    SELECT p.thread_key FROM message p WHERE p.account = {table}.account
+    AND p.message_id = substr({table}.thread_key, 3) ORDER BY p.id LIMIT 1)
+  WHERE {table}.thread_key LIKE 'r:%' AND EXISTS (
+    SELECT 1 FROM message p WHERE p.account = {table}.account
+    AND p.message_id = substr({table}.thread_key, 3) AND p.thread_key != {table}.thread_key)"""  # noqa: S608
+
+
+_REKEY_DRAFTS = _rekey("draft")
+_REKEY_MESSAGES = _rekey("message")
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "mailbox history", (
