@@ -85,8 +85,10 @@ def test_only_a_real_relationship_with_news_gets_a_draft_in_its_thread(
     assert "no personal exchange" in explained
     erin = cli(config, "explain", "erin@example.com", "--now", NOW).stdout
     assert "not a close enough relationship" in erin and "1 two-way thread" in erin
-    carol = cli(config, "contacts", "--json").stdout
+    carol = cli(config, "contacts", "--json", "--now", NOW).stdout
     scores = {c["address"]: c["relationship"] for c in json.loads(carol)}
+    reasons = {c["address"]: c["relationship_reasons"] for c in json.loads(carol)}
+    assert "last 6 weeks ago" in reasons["carol@example.com"]  # as of --now
     assert scores["carol@example.com"] > 0.6 > scores["erin@example.com"]
     assert "sam.home@elsewhere.example" in scores  # listed, but never drafted to
 

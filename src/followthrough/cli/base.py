@@ -6,10 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from followthrough.config.model import Config, load_config
 from followthrough.config.paths import config_path
+from followthrough.errors import FollowthroughError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -51,3 +53,20 @@ def add_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def parse_now(text: str | None) -> datetime:
+    """--now: an ISO date or date-time; without a zone it is local time."""
+    if not text:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise FollowthroughError(f"--now {text!r} is not a date or time; expected e.g. "
+                                 "2026-03-20 or 2026-03-20T08:30") from None
+    return value if value.tzinfo else value.astimezone()
+
+
+def add_now_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", metavar="T",
+                        help="act as if it were this moment (ISO date or date-time)")

@@ -15,7 +15,9 @@ from followthrough.checkins.voice import greeting_name
 from followthrough.cli.base import (
     add_command,
     add_json_flag,
+    add_now_flag,
     load,
+    parse_now,
     print_json,
     resolved_config_path,
 )
@@ -34,25 +36,8 @@ from followthrough.state.voice_store import VoiceStore
 log = logging.getLogger("followthrough")
 
 
-def parse_now(text: str | None) -> datetime:
-    """--now: an ISO date or date-time; without a zone it is local time."""
-    if not text:
-        return datetime.now(UTC)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise FollowthroughError(f"--now {text!r} is not a date or time; expected e.g. "
-                                 "2026-03-20 or 2026-03-20T08:30") from None
-    return value if value.tzinfo else value.astimezone()
-
-
 def _when(value: datetime | None) -> str | None:
     return value.astimezone().isoformat(timespec="minutes") if value else None
-
-
-def _add_now(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--now", metavar="T",
-                        help="act as if it were this moment (ISO date or date-time)")
 
 
 # ---- run
@@ -257,7 +242,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "cadence.max_drafts_per_day) — then exit. Without --once: keep running, "
         "syncing every schedule.sync_every and drafting at schedule.drafts_at.")
     run.add_argument("--once", action="store_true", help="one cycle, then exit")
-    _add_now(run)
+    add_now_flag(run)
     add_json_flag(run)
 
     due = add_command(
@@ -265,7 +250,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "List the contacts due for a check-in: since when, why (cadence, "
         "commitment, event, nudge) and the items a draft would use. Reads the "
         "local history only.")
-    _add_now(due)
+    add_now_flag(due)
     add_json_flag(due)
 
     explain = add_command(
@@ -273,7 +258,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "Explain the decision for one contact: cadence and where it comes from, "
         "last interaction, and every remembered item with its evidence.")
     explain.add_argument("address")
-    _add_now(explain)
+    add_now_flag(explain)
 
     drafts = add_command(
         subparsers, "drafts", _drafts, "the drafts written so far",
@@ -291,5 +276,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     snooze.add_argument("address")
     snooze.add_argument("duration", nargs="?", help="how long, e.g. 3d, 2w")
     snooze.add_argument("--clear", action="store_true", help="end the snooze")
-    _add_now(snooze)
+    add_now_flag(snooze)
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import sqlite3
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 from followthrough.checkins.relationship import no_relationship, relationship
-from followthrough.cli.base import add_command, add_json_flag, load, print_json
+from followthrough.cli.base import (
+    add_command,
+    add_json_flag,
+    add_now_flag,
+    load,
+    parse_now,
+    print_json,
+)
 from followthrough.config.model import Config
 from followthrough.errors import FollowthroughError
 from followthrough.mail.addresses import OwnAddresses, normalize
@@ -27,7 +33,7 @@ def _day(iso: str | None) -> str:
 
 def _contacts(args: argparse.Namespace) -> int:
     config = load(args)
-    now = datetime.now(UTC)
+    now = parse_now(args.now)
     with Store.open(config.state_dir, write=False) as store:
         contacts = History(store).contacts(_own(config))
         exchanges = CheckinStore(store).exchanges(_own(config))
@@ -105,6 +111,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "hidden unless --all, which shows why.")
     parser.add_argument("--all", action="store_true",
                         help="include automated senders and addresses that are not a person")
+    add_now_flag(parser)
     add_json_flag(parser)
     show = add_command(
         subparsers, "show", _show, "one contact's history",
