@@ -25,6 +25,9 @@ NOW = datetime(2026, 5, 14, 9, 0, tzinfo=UTC)
     ("Jeff Dasovich/NA/Enron", "Jeff"), ("'Mary-Ann O'Neil'", "Mary-Ann"),
     ("Dr. Kay Mann", "Kay"), ("jeff.dasovich@enron.com", ""), ("", ""), ("J", ""),
     ("Jürgen Zöller", "Jürgen"), ("Bo\u200bb Smith", "Bob"),
+    ("Legal - James Derrick, Jr.", "James"), ("Legal - James Derrick Jr.", "James"),
+    ("Walls, Rob, Jr.", "Rob"), ("Dave Grant, Assistant General Counsel", "Dave"),
+    ("Taylor, Mark E (Legal)", "Mark"), ("Jr., James", "James"),
 ])
 def test_first_name_from_display_names(display: str, first: str) -> None:
     assert name_from_display(display) == first
@@ -33,6 +36,7 @@ def test_first_name_from_display_names(display: str, first: str) -> None:
 @pytest.mark.parametrize(("address", "first"), [
     ("jeff.dasovich@enron.com", "Jeff"), ("kay_mann@x.com", "Kay"), ("jdasovic@enron.com", ""),
     ("w..white@enron.com", ""), ("a..howard@enron.com", ""), ("x7@x.com", ""),
+    ("jr..legal@enron.com", ""), ("dr.who@x.com", ""),
 ])
 def test_first_name_from_address_only_in_first_last_form(address: str, first: str) -> None:
     assert name_from_address(address) == first

@@ -21,6 +21,8 @@ from followthrough.mail.addresses import clean_text
 from followthrough.mail.salutations import NOT_NAMES, is_signed_name, is_wish
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "mr.", "mrs.", "ms.", "dr."}
+# what follows a name and is not one: "James Derrick, Jr.", "Rob Walls III"
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "cpa", "jd"}
 _WORD = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$")
 _LOCAL_SPLIT = re.compile(r"[._-]")
 MIN_REPEATS = 2  # a signed name that does not fit the address must recur this often
@@ -53,9 +55,15 @@ def name_from_display(display: str) -> str:
     if not cleaned or "@" in cleaned:
         return ""
     cleaned = cleaned.split("/", 1)[0].strip()
-    if "," in cleaned:  # "Last, First"
-        cleaned = cleaned.split(",", 1)[1].strip()
-    words = [w for w in cleaned.split() if w.lower() not in _TITLES]
+    department, dash, person = cleaned.partition(" - ")
+    if dash and len(person.split()) >= 2 and len(department.split()) == 1:
+        cleaned = person  # "Legal - James Derrick Jr.": a department's name for a person
+    before, comma, after = cleaned.partition(",")
+    if comma:
+        # "Last, First", but "First Last, Jr." / "Dave Grant, Assistant General Counsel"
+        cleaned = after.split(",", 1)[0].strip() if len(before.split()) == 1 else before.strip()
+    words = [w for w in cleaned.split() if w.lower() not in _TITLES
+             and w.lower().strip(".") not in _SUFFIXES]
     if not words or not _WORD.match(words[0]) or len(words[0]) < 2 or is_wish(cleaned) \
             or words[0].lower() in NOT_NAMES:
         return ""
@@ -65,7 +73,8 @@ def name_from_display(display: str) -> str:
 def name_from_address(address: str) -> str:
     """``jeff.dasovich@`` → "Jeff"; nothing from ``jdasovic@`` or ``w..white@``."""
     parts = _LOCAL_SPLIT.split(address.partition("@")[0])
-    if len(parts) < 2 or len(parts[0]) < 2 or not parts[0].isalpha() or not parts[-1]:
+    if len(parts) < 2 or len(parts[0]) < 2 or not parts[0].isalpha() or not parts[-1] \
+            or parts[0].lower() in _SUFFIXES | _TITLES:
         return ""
     return _capitalised(parts[0])
 
