@@ -306,18 +306,21 @@ def test_only_a_genuine_question_is_taken(text: str, question: str | None) -> No
     assert asked_question(text) == question
 
 
-def test_the_nudge_quotes_the_question_and_says_what_it_is() -> None:
+def test_the_nudge_retells_the_question_or_quotes_it_and_says_what_it_is() -> None:
     from followthrough.checkins.draft_text import body_lines
     from followthrough.checkins.planning import CheckIn
     from followthrough.checkins.thread_choice import ThreadRef
 
     def nudge(question: str) -> list[str]:
-        thread = ThreadRef("t", "Duke", "<m@x>", (), datetime(2026, 5, 1, tzinfo=UTC),
+        thread = ThreadRef("t", "Duke", "<m@x>", (), datetime(2026, 5, 1, 12, tzinfo=UTC),
                            question)
         checkin = CheckIn("ann@example.com", "Ann", "a", "nudge", NOW, timedelta(days=30),
                           (), thread, 0.1)
         return body_lines(checkin, TODAY.isoformat())
 
+    assert nudge("Could you send me the Tenaska confirm when you get a chance?") == [
+        "Just following up on my note of May 1 — I was wondering whether you could send me "
+        "the Tenaska confirm."]
     assert nudge("Did Tenaska sign the confirm?") == [
         "Just following up on my question: “Did Tenaska sign the confirm?”"]
     assert nudge("Please let me know whether Tenaska signed the confirm.") == [

@@ -23,6 +23,7 @@ from followthrough.checkins.phrasing import (
     whole,
 )
 from followthrough.checkins.planning import CheckIn, RememberedItem
+from followthrough.checkins.reported_questions import reported_question
 from followthrough.checkins.voice import Voice, greeting_name, tidy_sign_off
 from followthrough.mail.addresses import clean_text
 from followthrough.mail.reader_feelings import item_is_reader_feeling
@@ -159,6 +160,21 @@ def _item_line(checkin: CheckIn, item: RememberedItem, seed: str,
     return None
 
 
+def _nudge_line(checkin: CheckIn, asked: str) -> str:
+    """The question left unanswered, retold in the user's voice when its form allows
+    ("I was wondering whether you could …"), else quoted as written."""
+    thread = checkin.thread
+    question = thread.question if thread else None
+    reported = reported_question(question) if question else None
+    sent = thread.my_last_unanswered if thread else None
+    when = sent.astimezone() if sent else None  # the day the user saw it sent
+    if reported:
+        note = f"my note of {when.strftime('%B')} {when.day}" if when else "my last note"
+        return f"Just following up on {note} — I was wondering {reported}."
+    what = "my question" if asked.rstrip("”").endswith("?") else "what I asked"
+    return f"Just following up on {what}: {asked}"
+
+
 def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     """One sentence per item that can be said whole and right; a generic line only when
     nothing specific can."""
@@ -167,8 +183,7 @@ def body_lines(checkin: CheckIn, today_iso: str) -> list[str]:
     asked = _quote(checkin.thread.question, checkin.thread.question) \
         if checkin.thread and checkin.thread.question else None
     if checkin.reason == "nudge" and asked:
-        what = "my question" if asked.rstrip("”").endswith("?") else "what I asked"
-        lines.append(f"Just following up on {what}: {asked}")
+        lines.append(_nudge_line(checkin, asked))
     for item in checkin.items:
         line = _item_line(checkin, item, seed, today_iso)
         if line and line not in lines:
