@@ -6,10 +6,12 @@ Per mailbox: every folder is loaded into a same-named folder of a throwaway Dove
 ``sent``, ``sent_items`` and ``_sent_mail`` folders into Sent), followthrough gets the default
 config with ``cadence.max_drafts_per_day = 8`` and the user's addresses, and
 ``followthrough run --once --now T`` runs on three consecutive work days from ten days
-after the last mail. Reported per mailbox: exit status, drafts written, the share that
-mentions something specific (a remembered item or the question left unanswered), the share
-replying under a personal thread, under a mass or automated one, or starting a new message,
-drafts to the user's own addresses, and greeting names found vs fallbacks.
+after the last mail (with ``--as-of DAY``, the mailbox as it stood on that day: a moment
+of its history nobody has read drafts for). Reported per mailbox: exit status, drafts
+written, the share that mentions something specific (a remembered item or the question
+left unanswered), the share replying under a personal thread, under a mass or automated
+one, or starting a new message, drafts to the user's own addresses, and greeting names
+found vs fallbacks.
 
 The judge here is independent of the product's own rules: a thread is "mass" when its
 message had more than five recipients, "automated" when its sender is a machine address,
@@ -264,9 +266,19 @@ def dump(result: MailboxResult, folders: dict[str, list[Message]], target: Path)
         (base / f"{number:02d}-{draft.to}.txt").write_text("\n\n".join(parts))
 
 
+def as_of(folders: dict[str, list[Message]], day: date) -> dict[str, list[Message]]:
+    """The mailbox as it stood at the start of ``day``: later and undated mail left out."""
+    kept = {name: [m for m in messages if m.date and m.date.date() < day]
+            for name, messages in folders.items()}
+    return {name: messages for name, messages in kept.items() if messages}
+
+
 def bench_user(server: Dovecot, user: str, dump_dir: Path | None,
-               all_folders: bool, keep: Path | None = None) -> MailboxResult:
+               all_folders: bool, keep: Path | None = None,
+               cutoff: date | None = None) -> MailboxResult:
     folders = load_user(require_corpus() / user)
+    if cutoff:
+        folders = as_of(folders, cutoff)
     configured, own = user_identity(folders)
     dates = [m.date for ms in folders.values() for m in ms
              if m.date and m.date.year <= 2002 and m.date.year >= 1997]
@@ -333,13 +345,17 @@ def main() -> int:
                         help="list every folder in the config instead of the default choice")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep each mailbox's config and state here (the server stops)")
+    parser.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="each mailbox as it stood on that day (later mail left out): "
+                             "drafts at a moment nobody has read drafts for")
     args = parser.parse_args()
     server = Dovecot().start()
     results = []
     try:
         for user in [u.strip() for u in args.users.split(",") if u.strip()]:
             print(f"{user}: loading and running…", file=sys.stderr, flush=True)
-            results.append(bench_user(server, user, args.dump, args.all_folders, args.keep))
+            results.append(bench_user(server, user, args.dump, args.all_folders, args.keep,
+                                      args.as_of))
     finally:
         server.stop(remove=True)
     if args.json:
