@@ -170,7 +170,9 @@ def test_summaries_are_short_and_from_the_text(extractor: Extractor) -> None:
     ("tomorrow", date(2026, 3, 31), date(2026, 4, 1)),          # month boundary
     ("tomorrow", date(2026, 12, 31), date(2027, 1, 1)),         # year boundary
     ("by Friday", date(2026, 3, 3), date(2026, 3, 6)),
-    ("on Tuesday", date(2026, 3, 3), date(2026, 3, 10)),        # the coming one, not today
+    ("on Monday", date(2026, 3, 3), date(2026, 3, 9)),          # the coming one
+    ("on Tuesday", date(2026, 3, 3), date(2026, 3, 3)),         # said on a Tuesday: that day
+    ("next Tuesday", date(2026, 3, 3), date(2026, 3, 10)),
     ("next week", date(2026, 3, 3), date(2026, 3, 13)),         # Friday of next week
     ("next week", date(2026, 12, 29), date(2027, 1, 8)),
     ("by the end of the month", date(2026, 2, 10), date(2026, 2, 28)),
@@ -180,8 +182,27 @@ def test_summaries_are_short_and_from_the_text(extractor: Extractor) -> None:
     ("by 12/15", date(2026, 11, 2), date(2026, 12, 15)),
     ("in a day or two", date(2026, 3, 3), date(2026, 3, 5)),
     ("before the end of the year", date(2026, 3, 3), date(2026, 12, 31)),
+    ("in a few minutes", date(2026, 3, 3), date(2026, 3, 3)),
+    ("in the next 30 minutes", date(2026, 3, 3), date(2026, 3, 3)),
+    ("in a couple of hours", date(2026, 3, 3), date(2026, 3, 3)),
+    ("later", date(2026, 3, 3), date(2026, 3, 3)),
+    ("before 4pm", date(2026, 3, 3), date(2026, 3, 3)),
+    ("on Friday at 10", date(2026, 3, 3), date(2026, 3, 6)),     # the day, not the hour
+    ("in the morning", date(2026, 3, 3), date(2026, 3, 4)),
+    ("tommorrow", date(2026, 3, 3), date(2026, 3, 4)),
+    ("later in the week", date(2026, 3, 3), date(2026, 3, 6)),
+    ("later this month", date(2026, 3, 3), None),
+    ("within the next couple of days", date(2026, 3, 3), date(2026, 3, 5)),
+    ("the week of June 4", date(2026, 3, 3), date(2026, 6, 5)),  # that week's Friday
+    ("the first week of December", date(2026, 11, 20), date(2026, 12, 4)),
+    ("in April", date(2026, 3, 3), date(2026, 4, 30)),
+    ("in January", date(2026, 12, 14), date(2027, 1, 31)),
+    ("late Monday or Tuesday", date(2026, 3, 3), date(2026, 3, 10)),  # the later one
+    ("at the end of the day or Monday", date(2026, 3, 6), date(2026, 3, 9)),
+    ("on 11/02 (we began on 10/15)", date(2026, 10, 23), date(2026, 11, 2)),
+    ("after we began on 10/15", date(2026, 10, 23), date(2026, 10, 15)),  # only a past one
 ])
-def test_due_dates(phrase: str, written: date, due: date) -> None:
+def test_due_dates(phrase: str, written: date, due: date | None) -> None:
     assert resolve_date(f"I will send it {phrase}.", written) == due
 
 
