@@ -277,9 +277,9 @@ def bench_user(server: Dovecot, user: str, dump_dir: Path | None,
                all_folders: bool, keep: Path | None = None,
                cutoff: date | None = None) -> MailboxResult:
     folders = load_user(require_corpus() / user)
+    configured, own = user_identity(folders)  # who the user is does not change with time
     if cutoff:
         folders = as_of(folders, cutoff)
-    configured, own = user_identity(folders)
     dates = [m.date for ms in folders.values() for m in ms
              if m.date and m.date.year <= 2002 and m.date.year >= 1997]
     days = work_days_after(max(dates), 3)

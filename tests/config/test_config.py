@@ -215,3 +215,17 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_example_copy_with_relative_paths(tmp_path: Path) -> None:
     shutil.copy(EXAMPLE, tmp_path / "config.toml")
     assert load_config(tmp_path / "config.toml").accounts[0].name == "work"
+
+
+def test_an_empty_address_list_without_an_email_username_is_named(tmp_path: Path) -> None:
+    # it used to drop the account silently, and every command then crashed
+    text = MINIMAL.replace('"me@example.com"', '"me"') + "addresses = []\n"
+    (message,) = problems(tmp_path, text)
+    assert "account[1].addresses: is an empty list (and username is not an email address)" \
+        in message
+    assert 'addresses = ["me@example.com"]' in message
+
+
+def test_an_empty_account_list_is_named(tmp_path: Path) -> None:
+    (message,) = problems(tmp_path, "account = []\n")
+    assert "account: is an empty list" in message and "[[account]]" in message

@@ -143,6 +143,9 @@ def _read_account(reader: TableReader, base: Path) -> Account | None:
     elif not addresses and not reader.has("addresses"):
         reader.problem("addresses", "is missing (and username is not an email address)",
                        'your own addresses, e.g. addresses = ["me@example.com"]')
+    elif addresses is not None and not addresses and reader.peek_list_is_empty("addresses"):
+        reader.problem("addresses", "is an empty list (and username is not an email address)",
+                       'your own addresses, e.g. addresses = ["me@example.com"]')
     folders = reader.string_list("folders") if reader.has("folders") else None
     if folders is not None and not folders and reader.has("folders"):
         reader.problem("folders", "is an empty list", 'folder names, e.g. ["INBOX", "Sent"]')
@@ -245,6 +248,8 @@ def parse_config(data: Mapping[str, object], path: Path) -> Config:
     accounts = [_read_account(r, base) for r in account_readers]
     if not account_readers and "account" not in data:
         root.problem("account", "is missing", "at least one [[account]] table")
+    elif not account_readers and data.get("account") == []:
+        root.problem("account", "is an empty list", "at least one [[account]] table")
     _report_duplicates(account_readers, [r.peek_string("name") for r in account_readers],
                        "name", "account name")
 

@@ -63,6 +63,11 @@ class TableReader:
         value = self._table.get(key)
         return value if isinstance(value, str) else None
 
+    def peek_list_is_empty(self, key: str) -> bool:
+        """Whether ``key`` holds an empty list (``addresses = []``), without marking it read."""
+        value = self._table.get(key)
+        return isinstance(value, list) and not value
+
     def _raw(self, key: str, required: bool) -> object | None:
         self._seen.add(key)
         if key not in self._table:
