@@ -1,6 +1,6 @@
 """Every folder with conversation is read by default, against the real Dovecot; Trash,
 Junk, Drafts and the review folder are not; a message filed twice counts once, whether the
-copies share a Message-ID or not."""
+copies share a Message-ID or not (my own sent mail kept in two Sent folders too)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def test_filed_mail_counts_once_and_trash_junk_drafts_review_do_not(
     question = make_message(sender=ME, to=JO, subject="Budget", message_id="<q1@example.com>",
                             date=LONG_AGO, body="Could you send me the budget?\n")
     dovecot.append(mail_user, "Sent", [question])
+    # an old client kept my question in "Sent Items" too, under an id of its own
+    dovecot.append(mail_user, "Sent Items", [question.replace(b"<q1@example.com>",
+                                                              b"<q1-copy@example.com>")])
 
     def answer(message_id: str) -> bytes:
         return make_message(sender=JO, to=ME, subject="Re: Budget", message_id=message_id,
@@ -43,7 +46,7 @@ def test_filed_mail_counts_once_and_trash_junk_drafts_review_do_not(
                                                         "--json").stdout)}
     assert set(contacts) == {"jo@example.com"}  # nothing from Trash, Junk, Drafts, review
     jo = contacts["jo@example.com"]
-    assert (jo["inbound"], jo["outbound"]) == (1, 1)  # the filed answer, counted once
+    assert (jo["inbound"], jo["outbound"]) == (1, 1)  # the filed answer and my question, once
     # her answer closed my question: no nudge is due, though it sits in a folder
     due = cli(config, "due", "--json", "--now", (LONG_AGO + timedelta(days=8)).isoformat())
     assert json.loads(due.stdout) == []

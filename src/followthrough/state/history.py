@@ -124,16 +124,18 @@ class History:
                 found[key] = Identity(digest, automated == UNTRUSTED_OWN)
         return found
 
-    def known_content_keys(self, account: str, keys: Iterable[str]) -> set[str]:
-        """Which of these content digests are stored already (copies under another id)."""
+    def known_content_keys(self, account: str, keys: Iterable[str]) -> dict[str, bool]:
+        """Which of these content digests are stored already (copies under another id),
+        each with whether a stored copy is the user's own mail from a Sent folder."""
         wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
+        found: dict[str, bool] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.conn.execute(
-                f"SELECT content_key FROM message WHERE account = ? AND content_key IN ({marks})",  # noqa: S608
-                (account, *chunk)))
+            query = "SELECT content_key, MAX(direction = 'out') FROM message WHERE " \
+                f"account = ? AND content_key IN ({marks}) GROUP BY content_key"  # noqa: S608
+            for key, sent in self.conn.execute(query, (account, *chunk)):
+                found[key] = bool(sent)
         return found
 
     def thread_of(self, account: str, message_id: str) -> str | None:

@@ -121,7 +121,7 @@ class BatchBuilder:
         known.update(self._previous.identities)
         contents = {p.key: content_key(p) for _, p in parsed}
         copies = self.history.known_content_keys(self.account.name, contents.values())
-        copies |= self._previous.content_keys
+        copies.update(self._previous.content_keys)
         threads = _BatchThreads()
         self.threads.start_batch()
         in_sent = plan.folder in self.sent_folders
@@ -137,17 +137,18 @@ class BatchBuilder:
             from_user_in_sent = (in_sent and message.sender is not None
                                  and message.sender.address in self.own)
             # A copy of a stored message under another Message-ID counts once; but the
-            # user's own mail in Sent is never hidden by a copy that may be a forgery.
-            if content in copies and not from_user_in_sent:
+            # user's own mail in Sent is never hidden by a copy that may be a forgery, only
+            # by another copy of their own sent mail ("Sent" and "Sent Items" both kept).
+            if content in copies and (not from_user_in_sent or copies[content]):
                 batch.copies += 1
                 continue
-            copies.add(content)
+            copies[content] = copies.get(content, False) or from_user_in_sent
             record = replace(self._record(uid, message, batch, in_sent),
                              key=key if key != message.key else "", replaces=replaces,
                              content_key=content)
             known[key] = Identity(message.content_digest, record.automated == UNTRUSTED_OWN)
             threads.identities[key] = known[key]
-            threads.content_keys.add(content)
+            threads.content_keys[content] = copies[content]
             records.append(record)
         self._previous = threads
         return batch, records
@@ -207,7 +208,7 @@ class _BatchThreads:
     built before this one is stored)."""
 
     def __init__(self) -> None:
-        self.content_keys: set[str] = set()
+        self.content_keys: dict[str, bool] = {}  # each with: the user's own sent mail
         self.identities: dict[str, Identity] = {}  # message key → what was built under it
 
 
