@@ -299,6 +299,10 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     # the first genuine question is the one taken
     ("Can you come by at 3? And what did Tenaska say about the confirm?",
      "What did Tenaska say about the confirm?"),
+    # a greeting on the question's line is not part of it; small talk stays small talk
+    ("Hey Jennifer,  How is it going? Did you survive your long run this weekend?", None),
+    ("Mark, could you send me the Tenaska memo?", "Could you send me the Tenaska memo?"),
+    ("How was your trip to Calgary?", None),
 ])
 def test_only_a_genuine_question_is_taken(text: str, question: str | None) -> None:
     from followthrough.mail.questions import asked_question

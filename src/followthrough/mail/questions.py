@@ -43,6 +43,17 @@ _SMALL_TALK = re.compile(
     r"what's new\b|what is new\b|how about you\b|"
     r"(?:are|were) you (?:doing|feeling|enjoying|having)\b|did you (?:have|enjoy)\b)",
     re.IGNORECASE)
+# Chat about their weekend, a trip or a holiday, wherever it is asked ("Did you survive
+# your long run this weekend?").
+_PERSONAL_CHAT = re.compile(
+    r"\b(?:did you (?:survive|make it back|get back|have fun|like it|get some rest)|"
+    r"(?:this|last|the|your|over the) (?:weekend|holidays?|vacation|trip)|"
+    r"(?:long|your) run)\b", re.IGNORECASE)
+# A greeting or the reader's name before the question on the same line: "Hey Jennifer,
+# How is it going?", "Mark, could you send the memo?".
+_SALUTATION = re.compile(r"^(?:(?:hi|hey|hello|dear|yo|good (?:morning|afternoon|evening)|"
+                         r"morning)\b[^,!:?.]{0,30}[,!:.\-]+|[A-Z][a-z]+(?: [A-Z][a-z]+)?,)\s*",
+                         re.IGNORECASE)
 _LEADING_FILLER = re.compile(r"^(?:(?:also|and|so|but|ps|p\.s\.|oh|btw|by the way|one more "
                              r"thing|lastly|finally|otherwise)\b[,:;]?\s*)+", re.IGNORECASE)
 
@@ -59,13 +70,13 @@ def genuine_question(sentence: str) -> bool:
     same-day logistics."""
     return (not _COURTESY.search(sentence) and not _SAME_DAY.search(sentence)
             and not _SMALL_TALK.search(tidy_question(sentence))
-            and names_something(sentence))
+            and not _PERSONAL_CHAT.search(sentence) and names_something(sentence))
 
 
 def tidy_question(sentence: str) -> str:
     """The question as it can be quoted alone: "Also, what did they say?" → "What did they
     say?"."""
-    rest = _LEADING_FILLER.sub("", sentence).strip()
+    rest = _LEADING_FILLER.sub("", _SALUTATION.sub("", sentence, count=1)).strip()
     return rest[:1].upper() + rest[1:] if rest else sentence
 
 
