@@ -7,7 +7,8 @@ Per mailbox: every folder is loaded into a same-named folder of a throwaway Dove
 config with ``cadence.max_drafts_per_day = 8`` and the user's addresses, and
 ``followthrough run --once --now T`` runs on three consecutive work days from ten days
 after the last mail (with ``--as-of DAY``, the mailbox as it stood on that day: a moment
-of its history nobody has read drafts for). Reported per mailbox: exit status, drafts
+of its history nobody has read drafts for; ``--at-share F``: when that share of its sent
+mail had been written). Reported per mailbox: exit status, drafts
 written, the share that mentions something specific (a remembered item or the question
 left unanswered), the share replying under a personal thread, under a mass or automated
 one, or starting a new message, drafts to the user's own addresses, and greeting names
@@ -273,11 +274,22 @@ def as_of(folders: dict[str, list[Message]], day: date) -> dict[str, list[Messag
     return {name: messages for name, messages in kept.items() if messages}
 
 
+def when_sent(folders: dict[str, list[Message]], share: float) -> date:
+    """The day by which ``share`` of the user's sent mail had been written."""
+    days = sorted(m.date.date() for m in folders.get("Sent", []) if m.date
+                  and 1997 <= m.date.year <= 2002)
+    if not days:
+        raise SystemExit("no dated sent mail to place --at-share in")
+    return days[min(len(days) - 1, int(len(days) * share))] + timedelta(days=1)
+
+
 def bench_user(server: Dovecot, user: str, dump_dir: Path | None,
                all_folders: bool, keep: Path | None = None,
-               cutoff: date | None = None) -> MailboxResult:
+               cutoff: date | None = None, share: float | None = None) -> MailboxResult:
     folders = load_user(require_corpus() / user)
     configured, own = user_identity(folders)  # who the user is does not change with time
+    if share is not None:
+        cutoff = when_sent(folders, share)
     if cutoff:
         folders = as_of(folders, cutoff)
     dates = [m.date for ms in folders.values() for m in ms
@@ -348,6 +360,9 @@ def main() -> int:
     parser.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
                         help="each mailbox as it stood on that day (later mail left out): "
                              "drafts at a moment nobody has read drafts for")
+    parser.add_argument("--at-share", type=float, metavar="F",
+                        help="each mailbox as it stood when this share (0-1) of its sent "
+                             "mail had been written")
     args = parser.parse_args()
     server = Dovecot().start()
     results = []
@@ -355,7 +370,7 @@ def main() -> int:
         for user in [u.strip() for u in args.users.split(",") if u.strip()]:
             print(f"{user}: loading and running…", file=sys.stderr, flush=True)
             results.append(bench_user(server, user, args.dump, args.all_folders, args.keep,
-                                      args.as_of))
+                                      args.as_of, args.at_share))
     finally:
         server.stop(remove=True)
     if args.json:
