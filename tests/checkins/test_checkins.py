@@ -201,7 +201,7 @@ def test_unanswered_message_gets_a_nudge_once(tmp_path: Path) -> None:
     assert verdict.checkin.specific and verdict.checkin.thread is not None
     assert verdict.checkin.thread.question == "Could you send the signed lease?"
     body = compose_body(verdict.checkin, None, NOW.date().isoformat())
-    assert "“Could you send the signed lease?”" in body
+    assert "I was wondering whether you could send the signed lease." in body
     nudged = DraftFacts(facts.address, "sent", "nudge", NOW - timedelta(days=1), NOW, "t-last")
     assert decide(config(tmp_path), facts, [], [nudged], thread, None, NOW).checkin is None
     off = config(tmp_path)
@@ -334,3 +334,22 @@ def test_reply_headers_and_id() -> None:
     assert str(message["To"]) == "Ann Lée <ann@example.com>"
     assert b"=?utf-8?" in raw  # non-ASCII name encoded, not raw 8-bit
     assert reply_subject("RE: Fwd: Plan") == "Re: Plan"
+
+
+def test_a_nudge_answers_its_question_even_under_an_empty_subject(tmp_path: Path) -> None:
+    from followthrough.checkins.drafting import make_draft
+    from followthrough.checkins.planning import CheckIn
+    from followthrough.checkins.thread_choice import ThreadRef
+
+    settings = config(tmp_path)
+    asked = datetime(2026, 5, 5, 15, 0, tzinfo=UTC)
+    thread = ThreadRef("t", "RE:", "<q@x.example>", ("<q@x.example>",), asked,
+                       "Could you send me the Q3 numbers for the Duke deal?")
+    checkin = CheckIn("ann@example.com", "Ann", settings.accounts[0].name, "nudge", asked,
+                      timedelta(days=30), (), thread, 0.1)
+    draft = make_draft(settings, settings.accounts[0], checkin, asked + timedelta(days=8))
+    message = email.message_from_bytes(draft.raw, policy=default_policy)
+    assert message["In-Reply-To"] == "<q@x.example>"
+    assert message["Subject"] == "Re:"
+    assert "whether you could send me the Q3 numbers for the Duke deal" in " ".join(
+        message.get_content().split())

@@ -303,6 +303,21 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     ("Hey Jennifer,  How is it going? Did you survive your long run this weekend?", None),
     ("Mark, could you send me the Tenaska memo?", "Could you send me the Tenaska memo?"),
     ("How was your trip to Calgary?", None),
+    # fragments, tag questions, banter, asides, courtesies and what leans on the message
+    ("Please get the Nov. 30th post id's?", None),
+    ("The Duke contract is signed, right?", None),
+    ("You dont like my vol swap bid ???", None),
+    ("Put January 31 on your calendar for dinner (someplace downtown -- any suggestions?",
+     None),
+    ("Please review and let me know if you have any further changes which need to be made.",
+     None),
+    ("If you have questions about that can you please call Errol directly?", None),
+    ("Do you have copies of any of the following NDAs?", None),
+    ("I know you are busy, so is there a better time for you to talk about the fees?", None),
+    # a message tied to its day: whatever it asked was for that moment
+    ("They will be leaving in just a few hours. Can you make them a reservation on this "
+     "flight.", None),
+    ("Could you send me the Q3 numbers? I need them for the board tomorrow.", None),
 ])
 def test_only_a_genuine_question_is_taken(text: str, question: str | None) -> None:
     from followthrough.mail.questions import asked_question

@@ -120,6 +120,8 @@ def make_draft(config: Config, account: Account, checkin: CheckIn, now: datetime
     draft_id = draft_id or uuid.uuid4().hex
     thread = checkin.thread
     subject = reply_subject(thread.subject) if thread and thread.subject else ""
+    if not subject and thread and thread.message_id and checkin.reason == "nudge":
+        subject = "Re:"  # a nudge answers the question's own message, whatever its subject
     parent = safe_message_id(thread.message_id) if thread and subject else None
     fresh = checkin.fresh_subject or FRESH_SUBJECT
     body = compose_body(checkin, config.draft.signature, now.astimezone().date().isoformat(),

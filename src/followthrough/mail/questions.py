@@ -24,7 +24,10 @@ _REQUEST = re.compile(r"\b(?:could|can|would|will) you\b|\bplease let me know\b|
 # Courtesies that end a message without asking anything.
 _COURTESY = re.compile(r"\b(?:let me know|please (?:call|contact)|feel free|do not hesitate|"
                        r"don't hesitate)\b.{0,40}\b(?:any|further|additional|other|more)\s+"
-                       r"(?:questions?|comments?|concerns?|help|information|assistance)|"
+                       r"(?:questions?|comments?|concerns?|help|information|assistance|"
+                       r"changes|edits|revisions|thoughts)|"
+                       r"^if you have (?:any )?(?:further |other |more )?(?:questions?|concerns?|"
+                       r"comments?|problems?)\b|"
                        r"\bif you need anything\b|\bneed anything (?:else|further|more)\b|"
                        r"\bcan I help\b", re.IGNORECASE)
 # Same-day logistics: a time of day, today or tomorrow, a place to come to, a meal.
@@ -36,13 +39,26 @@ _SAME_DAY = re.compile(
     r"(?:office|desk|cube|conference room))|meet (?:me|us) (?:at|in)|"
     r"(?:are|is) (?:you|he|she|they) (?:free|available|around)\b|"
     r"at \d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|at \d{1,2}:\d\d|"
-    r"at \d{1,2}\s*(?:\?|$))", re.IGNORECASE)
+    r"at \d{1,2}\s*(?:\?|$)|(?:a )?better time\b|(?:a )?good time (?:for you|to (?:call|talk|"
+    r"meet))|when (?:are|would|will) you be (?:free|available|around))", re.IGNORECASE)
 # Small talk: a friendly "how is it going" wants no answer weeks later and is never chased.
 _SMALL_TALK = re.compile(
     r"^(?:how(?:'s| is| are| was| were| has| have)\b|hows\b|how did\b.*\b(?:go|turn out)\b|"
     r"what's new\b|what is new\b|how about you\b|"
     r"(?:are|were) you (?:doing|feeling|enjoying|having)\b|did you (?:have|enjoy)\b)",
     re.IGNORECASE)
+# Words that tie a whole message to its day ("They will be leaving in just a few hours"):
+# whatever it asked was for that moment, which a nudge a week later has missed.
+_OF_THE_MOMENT = re.compile(
+    r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening)|right now|asap|"
+    r"in (?:just )?(?:a few|a couple of|an?|\d+|one|two|three) (?:minutes?|mins|hours?)|"
+    r"within the hour|as soon as possible|urgent(?:ly)?)\b", re.IGNORECASE)
+# Not a question to chase: a tag question ("…, does it?"), banter ("???"), an aside in
+# brackets, or one that leans on what the message showed ("the following", "attached").
+_NOT_CHASED = re.compile(
+    r",\s*(?:does|doesn't|did|didn't|is|isn't|was|wasn't|are|aren't|do|don't|right|eh|no|"
+    r"huh|ok|okay)(?: (?:it|he|she|they|you|we|i|there))?\s*\?+$|\?{2,}|!\?|\?!|"
+    r"\b(?:the following|below|attached|enclosed|above)\b", re.IGNORECASE)
 # Chat about their weekend, a trip or a holiday, wherever it is asked ("Did you survive
 # your long run this weekend?").
 _PERSONAL_CHAT = re.compile(
@@ -68,8 +84,11 @@ def genuine_question(sentence: str) -> bool:
     """Whether a question still wants an answer from its reader weeks later: it names what
     it asks about, is not a courtesy, small talk ("How is the Big Sandy project?") or
     same-day logistics."""
-    return (not _COURTESY.search(sentence) and not _SAME_DAY.search(sentence)
-            and not _SMALL_TALK.search(tidy_question(sentence))
+    tidy = tidy_question(sentence)
+    return (tidy[:1].isupper() and len(tidy.split()) >= 4  # not a fragment: "30th post id's?"
+            and tidy.count("(") == tidy.count(")")
+            and not _COURTESY.search(tidy) and not _SAME_DAY.search(sentence)
+            and not _SMALL_TALK.search(tidy) and not _NOT_CHASED.search(tidy)
             and not _PERSONAL_CHAT.search(sentence) and names_something(sentence))
 
 
@@ -85,6 +104,8 @@ def asked_question(text: str, written: list[str] | None = None) -> str | None:
     and passes ``genuine_question``), or None; a sentence longer than MAX_QUESTION is not
     cut but left out."""
     own = sender_text(text, written)
+    if _OF_THE_MOMENT.search(own):
+        return None
     for paragraph in own.split("\n\n"):
         flat = " ".join(paragraph.split())
         for match in _SENTENCE.finditer(flat):
