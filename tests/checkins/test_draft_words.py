@@ -146,3 +146,15 @@ def test_clauses_and_noun_phrases() -> None:
     assert is_clause("the launch went great") and is_clause("you're swamped")
     assert is_noun_phrase("the permit hearing") and not is_clause("the permit hearing")
     assert not is_noun_phrase("fantastic") and not is_clause("fantastic")
+
+
+@pytest.mark.parametrize("kind", ["challenge", "success"])
+def test_a_clause_starting_at_its_verb_is_never_set_after_you_mentioned(kind: str) -> None:
+    item = said(kind, "theirs", "Will make these changes to our form ASAP",
+                "Will make these changes to our form ASAP and get back to you if need be.")
+    assert specific(lines_for(item)) == []
+    fine = said(kind, "theirs", "we closed the round" if kind == "success"
+                else "we're stuck on the permit",
+                "We closed the round!" if kind == "success" else "We're stuck on the permit.")
+    (line,) = specific(lines_for(fine))
+    assert "you closed the round" in line or "you're stuck on the permit" in line

@@ -16,6 +16,7 @@ from string import Template
 from followthrough.checkins.phrasing import (
     is_clause,
     is_noun_phrase,
+    lacks_a_subject,
     lowered_start,
     quoted_fragment,
     spoken_back,
@@ -102,6 +103,8 @@ def challenge_line(item: RememberedItem, seed: str) -> str | None:
     if not item.said_by_them or item_is_reader_feeling(item.summary, item.evidence):
         return None  # never their trouble in the user's words, nor their worry for the user
     phrase = _phrase(item)
+    if phrase and lacks_a_subject(phrase):
+        return None
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):
         return _pick((f"Last time you mentioned {phrase} — how are things going with that?",
                       f"You'd mentioned {phrase} — how are things now?"), seed)
@@ -116,6 +119,8 @@ def success_line(item: RememberedItem) -> str | None:
             or item_is_reader_feeling(item.summary, item.evidence)):
         return None  # the user's own words, or them glad for someone else
     phrase = _phrase(item)
+    if phrase and lacks_a_subject(phrase):
+        return None
     if phrase and (starts_with_you(phrase) or is_clause(phrase)):
         return f"So glad to hear {phrase} — congratulations!"
     if phrase and is_noun_phrase(phrase):

@@ -80,6 +80,18 @@ def is_clause(phrase: str) -> bool:
                                                   and len(phrase.split()) <= 3)
 
 
+_NO_SUBJECT = re.compile(
+    r"^(?:will|would|shall|should|can|could|may|might|must|am|is|are|was|were|have|has|had|"
+    r"do|does|did|'ll|'d|be|been|being|get|got|make|made|send|sent|need|needs|want|wants|"
+    r"hope|hoping|plan|planning|trying|going|looking|working)\b", re.IGNORECASE)
+
+
+def lacks_a_subject(phrase: str) -> bool:
+    """A clause that starts at its verb ("Will make these changes ASAP", "Hoping to close
+    soon"): set after "You'd mentioned" it reads as broken English."""
+    return bool(_NO_SUBJECT.match(phrase.strip()))
+
+
 def starts_with_you(phrase: str) -> bool:
     return bool(_SUBJECT_YOU.match(phrase))
 
