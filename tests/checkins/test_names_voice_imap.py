@@ -77,3 +77,24 @@ def test_seasonal_wishes_are_neither_names_nor_the_users_sign_off(
     explained = cli(config, "explain", "jdasovic@enron.com", "--now",
                     "2026-05-14T09:00:00+00:00").stdout
     assert "Merry" not in explained and "Happy" not in explained
+
+
+def test_the_last_line_of_a_list_is_not_how_the_user_signs(
+        tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
+    """Sam's questions end with a list of companies, the last one "True Exchange": that is
+    neither Sam's sign-off nor the name Sam signs with."""
+    config = setup_config(tmp_path, dovecot, mail_user)
+    for day in (0, 2, 4):
+        dovecot.append(mail_user, "Sent", [make_message(
+            sender=ME, to="kay.young@enron.com", subject=f"NDAs {day}",
+            date=LONG_AGO + timedelta(days=day),
+            body="Kay,\n\nDo we have NDAs with these?\n\nAt the Moment\nTrue Exchange\n")])
+        dovecot.append(mail_user, "INBOX", [make_message(
+            sender="Kay Young <kay.young@enron.com>", to=ME, subject=f"Re: NDAs {day}",
+            date=LONG_AGO + timedelta(days=day, hours=2), body="Yes, all of them.\n\nKay\n")])
+
+    done = run_once(config)
+    assert done.returncode == 0, done.stderr
+    body = next(m.get_content().replace("\r\n", "\n") for _, m, _ in review(dovecot, mail_user))
+    assert "True" not in body and "Exchange" not in body
+    assert body.rstrip().endswith("Sam")  # the configured signature

@@ -63,6 +63,12 @@ def test_a_wish_is_never_taken_for_a_name(wish: str) -> None:
     assert greeting_name(Voice(display_names=(wish,)), wish, "jdasovic@enron.com") == ("", "")
 
 
+def test_a_lone_lower_case_word_is_a_name_only_when_their_address_has_it() -> None:
+    assert greeting_name(Voice(), "credit", ".williams@enron.com") == ("", "")
+    assert greeting_name(Voice(), "jeff", "jeff.d@enron.com")[0] == "Jeff"
+    assert greeting_name(Voice(), "Jeff", "jdasovic@enron.com")[0] == "Jeff"
+
+
 def test_greeting_name_prefers_the_users_own_then_their_signature_then_display() -> None:
     every = Voice(greeted_as="Becky", signed_as="Rebecca", display_names=("Cantrell, R",))
     assert greeting_name(every, "Rebecca Cantrell", "rc@x.com") == ("Becky",

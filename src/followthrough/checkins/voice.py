@@ -90,6 +90,14 @@ def _fits(signed: Sequence[str], address: str, display_names: Iterable[str]) -> 
                for name in signed for word in name.split()[1:])
 
 
+def is_my_name(signed: str, my_addresses: Iterable[str], my_display_names: Sequence[str]) -> bool:
+    """Whether a name the user signed with is theirs ("Sally" for sally.beck@ or "Beck,
+    Sally"), not the last line of a list that ended a message ("True Exchange")."""
+    if not signed.split():
+        return False
+    return any(_fits([signed], address, my_display_names) for address in my_addresses)
+
+
 def trusted_signature(signed: Sequence[str], address: str,
                       display_names: Sequence[str]) -> str:
     """The first name a contact signs with ("Tom" from "Tom Spencer"), when it is theirs: it
@@ -113,7 +121,11 @@ def greeting_name(voice: Voice, name: str, address: str) -> tuple[str, str]:
         return voice.greeted_as, "how you greet them"
     if voice.signed_as:
         return voice.signed_as, "how they sign their mail"
+    local = address.partition("@")[0].lower()
     for display in (name, *voice.display_names):
+        word = display.strip("'\" ")
+        if word.islower() and len(word.split()) == 1 and word not in local:
+            continue  # "credit <.williams@>": a department's word, not a name
         found = name_from_display(display)
         if found:
             return found, "their display name"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from followthrough.checkins.voice import Voice, most_used, trusted_signature
+from followthrough.checkins.voice import Voice, is_my_name, most_used, trusted_signature
 from followthrough.mail.salutations import is_sign_off, is_signed_name
 from followthrough.state.store import Store
 
@@ -40,13 +40,35 @@ class VoiceStore:
     def __init__(self, store: Store) -> None:
         self.conn = store.conn
 
+    def _me(self) -> tuple[set[str], list[str]]:
+        """The addresses the user's sent mail comes from, and the names shown for them."""
+        addresses: set[str] = set()
+        names: list[str] = []
+        for address, name in self.conn.execute(
+                "SELECT p.address, p.name FROM participant p JOIN message m ON m.id = p.message "
+                "WHERE m.direction = 'out' AND p.role = 'from' GROUP BY p.address, p.name"):
+            addresses.add(address)
+            if name:
+                names.append(name)
+        return addresses, names
+
     def voices(self) -> Voices:
         greetings: dict[str, list[tuple[str, str]]] = defaultdict(list)
         closings: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        my_addresses, my_names = self._me()
+
+        def signed_by_me(closing: str, signed: str | None) -> bool:
+            """A bare name closing a message ("True Exchange", the last line of a list) is
+            theirs only when it fits them; "Thanks, Sally" or "--Sally" signs anyway."""
+            bare = signed is not None and closing.strip() == signed.strip()
+            return not bare or is_my_name(str(signed), my_addresses, my_names)
+
         for row in self.conn.execute(_OUT_TO_FEW, (MAX_RECIPIENTS_FOR_CLOSING,)):
             address, greeting, greeted, closing, signed_name, recipients = row
-            if closing is not None and not is_sign_off(closing):
-                closing = signed_name = None  # a wish read as a sign-off by older versions
+            if closing is not None and (not is_sign_off(closing)
+                                        or not signed_by_me(closing, signed_name)):
+                # a wish read as a sign-off by older versions, or a name that is not theirs
+                closing = signed_name = None
             if greeted is not None and (not is_signed_name(greeted)
                                         or not is_sign_off(greeting or "")):
                 greeted = None  # "Happy New Year, Jeff!" says nothing about July
@@ -57,7 +79,7 @@ class VoiceStore:
         usual_rows = [r for r in self.conn.execute(
             "SELECT closing, signed_name FROM message WHERE direction = 'out' "
             "AND closing IS NOT NULL ORDER BY date") if is_sign_off(r[0])
-            and (r[1] is None or is_signed_name(r[1]))]
+            and (r[1] is None or (is_signed_name(r[1]) and signed_by_me(r[0], r[1])))]
         usual = [(r[0], r[1] is not None) for r in usual_rows]
         my_name = most_used([r[1].split()[0] for r in usual_rows if r[1] and r[1].split()])
         signed: dict[str, list[str]] = defaultdict(list)
