@@ -313,6 +313,7 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
      None),
     ("If you have questions about that can you please call Errol directly?", None),
     ("Do you have copies of any of the following NDAs?", None),
+    ("Could you send all counterparty or contract inquiries to Deal Validation?", None),
     ("I know you are busy, so is there a better time for you to talk about the fees?", None),
     # a message tied to its day: whatever it asked was for that moment
     ("They will be leaving in just a few hours. Can you make them a reservation on this "

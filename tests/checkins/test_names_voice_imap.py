@@ -98,3 +98,29 @@ def test_the_last_line_of_a_list_is_not_how_the_user_signs(
     body = next(m.get_content().replace("\r\n", "\n") for _, m, _ in review(dovecot, mail_user))
     assert "True" not in body and "Exchange" not in body
     assert body.rstrip().endswith("Sam")  # the configured signature
+
+
+def test_an_assistants_sign_off_from_the_users_account_is_not_the_users(
+        tmp_path: Path, dovecot: Dovecot, mail_user: str) -> None:
+    """Sam signs "Thanks, Sam" to everyone; once, her assistant wrote to Tom from her
+    account and signed "Thanks, Patti": a draft to Tom is still signed as Sam."""
+    config = setup_config(tmp_path, dovecot, mail_user)
+    for day, to in ((0, "ann@example.com"), (1, "bob@example.com"), (2, "cy@example.com")):
+        dovecot.append(mail_user, "Sent", [make_message(
+            sender=ME, to=to, subject=f"Notes {day}", date=LONG_AGO + timedelta(days=day),
+            body="Here are my notes.\n\nThanks,\nSam\n")])
+    dovecot.append(mail_user, "Sent", [make_message(
+        sender=ME, to="Tom Gros <tom@example.com>", subject="Meeting",
+        date=LONG_AGO + timedelta(days=3),
+        body="Tom,\n\nSam asked me to find an hour with you next month.\n\nThanks,\nPatti\n")])
+    dovecot.append(mail_user, "INBOX", [make_message(
+        sender="Tom Gros <tom@example.com>", to=ME, subject="Re: Meeting",
+        date=LONG_AGO + timedelta(days=4), body="Any Tuesday works.\n\nTom\n")])
+
+    done = run_once(config)
+    assert done.returncode == 0, done.stderr
+    bodies = {str(m["To"]): m.get_content().replace("\r\n", "\n")
+              for _, m, _ in review(dovecot, mail_user)}
+    tom = next(body for to, body in bodies.items() if "tom@example.com" in to)
+    assert "Patti" not in tom
+    assert tom.rstrip().endswith("Thanks,\nSam")

@@ -58,7 +58,9 @@ _OF_THE_MOMENT = re.compile(
 _NOT_CHASED = re.compile(
     r",\s*(?:does|doesn't|did|didn't|is|isn't|was|wasn't|are|aren't|do|don't|right|eh|no|"
     r"huh|ok|okay)(?: (?:it|he|she|they|you|we|i|there))?\s*\?+$|\?{2,}|!\?|\?!|"
-    r"\b(?:the following|below|attached|enclosed|above)\b", re.IGNORECASE)
+    r"\b(?:the following|below|attached|enclosed|above)\b|"
+    r"\b(?:send|forward|direct|route|refer) (?:all|any) (?:[\w-]+ ){0,4}?(?:inquiries|requests|"
+    r"questions|calls)\b", re.IGNORECASE)
 # Chat about their weekend, a trip or a holiday, wherever it is asked ("Did you survive
 # your long run this weekend?").
 _PERSONAL_CHAT = re.compile(

@@ -11,6 +11,7 @@ from followthrough.state.store import Store
 
 MAX_RECIPIENTS_FOR_CLOSING = 4  # how the user signs to a crowd says little about one person
 MIN_USUAL_CLOSING = 3  # the user's usual sign-off, for contacts never written to alone
+MIN_HABIT, MIN_HABIT_SHARE = 2, 0.6  # a name signed this often is the user's own
 
 
 _OUT_TO_FEW = """
@@ -52,16 +53,33 @@ class VoiceStore:
                 names.append(name)
         return addresses, names
 
+    def _habitual_name(self) -> str:
+        """The first name the user's sent mail is signed with most of the time (at least
+        MIN_HABIT times and MIN_HABIT_SHARE of it), else ""."""
+        firsts = [row[0].split()[0] for row in self.conn.execute(
+            "SELECT signed_name FROM message WHERE direction = 'out' AND signed_name IS NOT "
+            "NULL AND closing IS NOT NULL ORDER BY date") if row[0].split()]
+        name = most_used(firsts)
+        count = firsts.count(name)
+        return name if count >= MIN_HABIT and count / len(firsts) >= MIN_HABIT_SHARE else ""
+
     def voices(self) -> Voices:
         greetings: dict[str, list[tuple[str, str]]] = defaultdict(list)
         closings: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         my_addresses, my_names = self._me()
 
+        habitual = self._habitual_name()
+
         def signed_by_me(closing: str, signed: str | None) -> bool:
-            """A bare name closing a message ("True Exchange", the last line of a list) is
-            theirs only when it fits them; "Thanks, Sally" or "--Sally" signs anyway."""
-            bare = signed is not None and closing.strip() == signed.strip()
-            return not bare or is_my_name(str(signed), my_addresses, my_names)
+            """A name closing the user's mail is theirs when it fits their address or
+            display name, or is the name they mostly sign with ("--Sally" for "Sam"); not
+            the last line of a list ("True Exchange") nor an assistant's ("Thanks, Patti")."""
+            if signed is None or not signed.split():
+                return True
+            if is_my_name(signed, my_addresses, my_names):
+                return True
+            bare = closing.strip() == signed.strip()  # no "Thanks," nor "--" before it
+            return not bare and signed.split()[0] == habitual
 
         for row in self.conn.execute(_OUT_TO_FEW, (MAX_RECIPIENTS_FOR_CLOSING,)):
             address, greeting, greeted, closing, signed_name, recipients = row
