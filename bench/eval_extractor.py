@@ -2,7 +2,7 @@
 
     python bench/eval_extractor.py [--folds 5] [--epochs 8] [--limit N] [--json]
 
-Two ways of holding out, each over all 4,304 training messages (never dev or reserved):
+Two ways of holding out, each over all the labeled training messages (never dev or reserved):
 - "5-fold": messages split at random into 5 folds;
 - "by owner": mailboxes split into 5 folds (train on some users' mail, test on the others').
 Each fold's model is trained on the other folds. Its thresholds are chosen, as
