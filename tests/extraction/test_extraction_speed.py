@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import mailbox
+import random
 import re
 import tempfile
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from followthrough.extraction.items import Item
 from followthrough.extraction.rules import RuleSet
 from followthrough.extraction.segmentation import Segmenter, build_pipeline
 from followthrough.extraction.sentence_model import KINDS, SentenceModel
+from followthrough.extraction.summaries import ascii_span, regex_span
 from followthrough.mail.message_parse import MessageParseError, parse_message
 from followthrough.mail.sender_text import sender_text
 
@@ -191,3 +193,39 @@ def test_scores_without_docs_are_the_textcats(real_texts: list[str]) -> None:
     assert sum(map(len, sentences)) > 5 * SAMPLE
     for words in sentences:
         assert extractor.model.scores(words) == straightforward_scores(extractor.model, words)
+
+
+
+def assert_same_summary_spans(texts: list[str]) -> int:
+    """Words of a summary found again in the sentence, in its own case and spelling: the
+    same as the regex built for them, on random runs of words of the texts' sentences
+    (repeated words, odd white space, letter case, partial first and last words)."""
+    rng = random.Random(16)
+    sentences = [s for text in texts for s in CandidateFinder().sentences(text)
+                 if s.isascii()]
+    checked = 0
+    for sentence in sentences:
+        words = sentence.lower().split()
+        for _ in range(4):
+            if not words:
+                break
+            start = rng.randrange(len(words))
+            run = words[start:start + rng.randint(1, 6)]
+            if rng.random() < 0.3:
+                run[0] = run[0][rng.randrange(len(run[0])):]
+            if rng.random() < 0.3:
+                run[-1] = run[-1][:rng.randint(1, len(run[-1]))]
+            if rng.random() < 0.1:
+                run[rng.randrange(len(run))] += "x"  # not in the sentence
+            assert ascii_span(sentence, run) == regex_span(sentence, run), (sentence, run)
+            checked += 1
+    return checked
+
+
+def test_summary_spans_are_the_regexs_on_synthetic_mail() -> None:
+    odd = ["It is IT, it is it.\tIt\x1cis\x0bit", "so so so soso so", "a-b a-b a-b-c"]
+    assert assert_same_summary_spans([*SYNTHETIC, *odd]) > 80
+
+
+def test_summary_spans_are_the_regexs_on_real_mail(real_texts: list[str]) -> None:
+    assert assert_same_summary_spans(real_texts[:300]) > 1000
