@@ -186,8 +186,8 @@ class SentenceModel:
         sentence, its distinct n-gram keys in ascending order and how often each occurs."""
         ops = self.textcat.model.ops
         sizes = [len(words) for words in sentences]
-        unigrams = numpy.fromiter(map(self._word_id, chain.from_iterable(sentences)),
-                                  dtype=numpy.uint64, count=sum(sizes))
+        unigrams = numpy.array(self._word_id_list(list(chain.from_iterable(sentences))),
+                               dtype=numpy.uint64)
         owner = numpy.repeat(numpy.arange(len(sentences)), sizes)
         keys, owners = [unigrams], [owner]
         for n in range(2, min(self._ngram_size, len(unigrams)) + 1):
@@ -208,6 +208,15 @@ class SentenceModel:
         for layer in self._layers:
             output = layer.predict(output)
         return output
+
+    def _word_id_list(self, words: list[str]) -> list[int]:
+        """``_word_id`` of each word; the words remembered are looked up without a call
+        per word."""
+        ids: list[int | None] = list(map(self._word_ids.get, words))
+        if None in ids:
+            return [self._word_id(word) if known is None else known
+                    for word, known in zip(words, ids, strict=True)]
+        return cast(list[int], ids)
 
     def _word_id(self, word: str) -> int:
         """The word's hash, as spaCy's string store gives it (nothing is added to the
