@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from importlib import resources
@@ -76,7 +76,9 @@ class Lexicon:
     strong_negative: frozenset[str] = frozenset()
     strong_positive: frozenset[str] = frozenset()
 
-    def features(self, words: Iterable[str]) -> list[str]:
+    def features(self, words: Sequence[str]) -> list[str]:
+        if self.negative.isdisjoint(words) and self.positive.isdisjoint(words):
+            return []  # most sentences hold no word of feeling: one set scan each
         found: list[str] = []
         for word in words:
             if word in self.negative:
