@@ -1,9 +1,9 @@
 """The fast paths of extraction give exactly what the straightforward code gives: sentences
 cut without spaCy Docs (``Segmenter``) against spaCy's tokenizer, line-break rule and
-sentencizer; chunk tokens against spaCy's tokenizer;
-the sentence model scored without building Docs; rule and cue anchors
-(substring tests that spare a regex search) change nothing. On synthetic mail always, and on
-real mail when ../shared is present."""
+sentencizer; chunk tokens against spaCy's tokenizer; the sentence model scored without
+building Docs; rule and cue anchors (substring tests, and one scan for all rule anchors,
+that spare a regex search) change nothing; summary words are found again in the sentence
+without a regex. On synthetic mail always, and on real mail when ../shared is present."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from followthrough.extraction import Extractor, sentence_model
+from followthrough.extraction import Extractor, sentence_model, summaries
 from followthrough.extraction.candidates import _PARAGRAPH, CandidateFinder
 from followthrough.extraction.chunk_tokens import ChunkTokenizer
 from followthrough.extraction.items import Item
@@ -142,6 +142,7 @@ def assert_same_items(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(sentence_model, "_CUES", tuple(
         (name, (), cue) for name, _, cue in sentence_model._CUES))
     monkeypatch.setattr(SentenceModel, "scores", straightforward_scores)
+    monkeypatch.setattr(summaries, "ascii_span", regex_span)
     slow.model._sentence_words.cache_clear()  # the same model: remember nothing seen fast
     slow_items = [item_facts(slow.extract_text(text, WRITTEN)) for text in texts]
     for text, ours, theirs in zip(texts, fast_items, slow_items, strict=True):
