@@ -154,6 +154,7 @@ class SentenceModel:
             kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
         self.rules_alone: frozenset[str] = frozenset(settings.get("rules_alone", ()))
         self._word_ids: dict[str, int] = {}
+        self._scored: dict[tuple[str, ...], tuple[float, ...]] = {}
         self._sentence_words = lru_cache(maxsize=SENTENCES_REMEMBERED)(
             partial(_sentence_words, lexicon=lexicon))
 
@@ -176,14 +177,21 @@ class SentenceModel:
         """The model's scores, computed as its ``predict`` on Docs of these words would
         (tests/extraction/test_extraction_speed.py checks they are identical), without
         building Docs: the n-gram keys are made here from the words' hashes, then the
-        model's own layers run on them."""
-        present = [words for words in sentences if words]
+        model's own layers run on them. A sentence's scores depend on its words alone:
+        those of recently scored word lists are remembered."""
+        scored = self._scored
+        keys = [tuple(words) for words in sentences]
+        new = list(dict.fromkeys(key for key in keys if key and key not in scored))
+        if len(scored) + len(new) > SENTENCES_REMEMBERED:  # start afresh
+            scored.clear()
+            new = list(dict.fromkeys(key for key in keys if key))
+        if new:
+            scored.update(zip(new, map(tuple, self._predict(new).tolist()), strict=True))
         labels = self.textcat.labels
-        rows = iter(self._predict(present).tolist() if present else [])
-        return [dict(zip(labels, next(rows), strict=True)) if words
-                else dict.fromkeys(KINDS, 0.0) for words in sentences]
+        return [dict(zip(labels, scored[key], strict=True)) if key
+                else dict.fromkeys(KINDS, 0.0) for key in keys]
 
-    def _predict(self, sentences: Sequence[list[str]]) -> Any:
+    def _predict(self, sentences: Sequence[Sequence[str]]) -> Any:
         """What ``extract_ngrams`` gives the next layers, for all sentences at once: per
         sentence, its distinct n-gram keys in ascending order and how often each occurs."""
         ops = self.textcat.model.ops
