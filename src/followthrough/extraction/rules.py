@@ -67,9 +67,13 @@ class RuleSet:
         With ``use_anchors``, a rule none of whose anchors occurs is not tried (all
         anchors are looked for in one scan, ``AnchorIndex``)."""
         found: dict[str, RuleMatch] = {}
-        worth_trying = self._anchors.present(normalised) if use_anchors else -1
-        for number, rule in enumerate(self.rules):
-            if rule.kind in found or not worth_trying >> number & 1:
+        worth_trying = (self._anchors.present(normalised) if use_anchors
+                        else (1 << len(self.rules)) - 1)
+        while worth_trying:  # the rules whose bit is set, in order
+            lowest = worth_trying & -worth_trying
+            worth_trying ^= lowest
+            rule = self.rules[lowest.bit_length() - 1]
+            if rule.kind in found:
                 continue
             for hit in rule.pattern.finditer(normalised):
                 left, right = clause_window(normalised, hit.start(), hit.end())
