@@ -1,7 +1,7 @@
 """A long-running analysis worker keeps its memory bounded: analysing text full of words
 never seen before adds nothing to spaCy's vocabularies or string stores (neither
-segmentation nor the model interns what it reads), and the segmenter's cache of chunks
-stays within its limit."""
+segmentation nor the model interns what it reads), and the segmenter's cache of chunks and
+the model's remembered scores stay within their limits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from followthrough.extraction import Extractor, segmentation
+from followthrough.extraction import Extractor, segmentation, sentence_model
 
 
 def novel_text(n: int) -> str:
@@ -50,3 +50,13 @@ def test_the_chunk_cache_stays_within_its_limit(monkeypatch: pytest.MonkeyPatch)
         extractor.extract_text(novel_text(n), None)
         largest = max(largest, len(extractor.finder.segmenter._shapes))
     assert 100 < largest <= 200
+
+
+def test_remembered_scores_stay_within_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sentence_model, "SENTENCES_REMEMBERED", 40)
+    extractor = Extractor()
+    largest = 0
+    for n in range(100):
+        extractor.extract_text(novel_text(n), None)
+        largest = max(largest, len(extractor.model._scored))
+    assert 20 < largest <= 40

@@ -1,14 +1,15 @@
 """The fast paths of extraction give exactly what the straightforward code gives: sentences
 cut without spaCy Docs (``Segmenter``) against spaCy's tokenizer, line-break rule and
-sentencizer; chunk tokens against spaCy's tokenizer;
-the sentence model scored without building Docs; rule and cue anchors
-(substring tests that spare a regex search) change nothing. On synthetic mail always, and on
-real mail when ../shared is present."""
+sentencizer; chunk tokens against spaCy's tokenizer; the sentence model scored without
+building Docs; rule and cue anchors (substring tests, and one scan for all rule anchors,
+that spare a regex search) change nothing; summary words are found again in the sentence
+without a regex. On synthetic mail always, and on real mail when ../shared is present."""
 
 from __future__ import annotations
 
 import gzip
 import mailbox
+import random
 import re
 import tempfile
 from collections.abc import Iterator
@@ -20,13 +21,14 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from followthrough.extraction import Extractor, sentence_model
+from followthrough.extraction import Extractor, sentence_model, summaries
 from followthrough.extraction.candidates import _PARAGRAPH, CandidateFinder
 from followthrough.extraction.chunk_tokens import ChunkTokenizer
 from followthrough.extraction.items import Item
 from followthrough.extraction.rules import RuleSet
 from followthrough.extraction.segmentation import Segmenter, build_pipeline
 from followthrough.extraction.sentence_model import KINDS, SentenceModel
+from followthrough.extraction.summaries import ascii_span, regex_span
 from followthrough.mail.message_parse import MessageParseError, parse_message
 from followthrough.mail.sender_text import sender_text
 
@@ -140,6 +142,7 @@ def assert_same_items(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(sentence_model, "_CUES", tuple(
         (name, (), cue) for name, _, cue in sentence_model._CUES))
     monkeypatch.setattr(SentenceModel, "scores", straightforward_scores)
+    monkeypatch.setattr(summaries, "ascii_span", regex_span)
     slow.model._sentence_words.cache_clear()  # the same model: remember nothing seen fast
     slow_items = [item_facts(slow.extract_text(text, WRITTEN)) for text in texts]
     for text, ours, theirs in zip(texts, fast_items, slow_items, strict=True):
@@ -191,3 +194,39 @@ def test_scores_without_docs_are_the_textcats(real_texts: list[str]) -> None:
     assert sum(map(len, sentences)) > 5 * SAMPLE
     for words in sentences:
         assert extractor.model.scores(words) == straightforward_scores(extractor.model, words)
+
+
+
+def assert_same_summary_spans(texts: list[str]) -> int:
+    """Words of a summary found again in the sentence, in its own case and spelling: the
+    same as the regex built for them, on random runs of words of the texts' sentences
+    (repeated words, odd white space, letter case, partial first and last words)."""
+    rng = random.Random(16)
+    sentences = [s for text in texts for s in CandidateFinder().sentences(text)
+                 if s.isascii()]
+    checked = 0
+    for sentence in sentences:
+        words = sentence.lower().split()
+        for _ in range(4):
+            if not words:
+                break
+            start = rng.randrange(len(words))
+            run = words[start:start + rng.randint(1, 6)]
+            if rng.random() < 0.3:
+                run[0] = run[0][rng.randrange(len(run[0])):]
+            if rng.random() < 0.3:
+                run[-1] = run[-1][:rng.randint(1, len(run[-1]))]
+            if rng.random() < 0.1:
+                run[rng.randrange(len(run))] += "x"  # not in the sentence
+            assert ascii_span(sentence, run) == regex_span(sentence, run), (sentence, run)
+            checked += 1
+    return checked
+
+
+def test_summary_spans_are_the_regexs_on_synthetic_mail() -> None:
+    odd = ["It is IT, it is it.\tIt\x1cis\x0bit", "so so so soso so", "a-b a-b a-b-c"]
+    assert assert_same_summary_spans([*SYNTHETIC, *odd]) > 80
+
+
+def test_summary_spans_are_the_regexs_on_real_mail(real_texts: list[str]) -> None:
+    assert assert_same_summary_spans(real_texts[:300]) > 1000

@@ -16,6 +16,8 @@ from followthrough.extraction.rules import RuleMatch, RuleSet, default_rules, no
 from followthrough.extraction.segmentation import Segmenter
 
 SENTENCES_REMEMBERED = 5_000
+PARAGRAPHS_REMEMBERED = 2_000
+PARAGRAPH_REMEMBERED_UP_TO = 1_000  # characters: a longer paragraph is seldom repeated
 MAX_SENTENCE = 600  # longer "sentences" are tables, logs or run-ons, not something said
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
@@ -33,23 +35,34 @@ class CandidateFinder:
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules if rules is not None else default_rules()
         self.segmenter = Segmenter()
-        # mail repeats its sentences (greetings, thanks, sign-offs): their matches are kept
-        self._match = lru_cache(maxsize=SENTENCES_REMEMBERED)(self._matches)
+        # mail repeats its paragraphs and sentences (greetings, thanks, sign-offs): their
+        # sentences and what the rules find in them are remembered, within bounds
+        self._short_paragraph = lru_cache(maxsize=PARAGRAPHS_REMEMBERED)(self._cut)
+        self._candidate = lru_cache(maxsize=SENTENCES_REMEMBERED)(self._read)
 
     def sentences(self, own_text: str) -> list[str]:
         """Every sentence of the text, paragraph by paragraph, as written."""
-        return [paragraph[start:end]
-                for paragraph in _PARAGRAPH.split(own_text) if paragraph.strip()
-                for start, end in self.segmenter.spans(paragraph)]
+        found: list[str] = []
+        for paragraph in _PARAGRAPH.split(own_text):
+            if paragraph.strip():
+                found += (self._short_paragraph(paragraph)
+                          if len(paragraph) <= PARAGRAPH_REMEMBERED_UP_TO
+                          else self._cut(paragraph))
+        return found
 
     def candidates(self, own_text: str) -> list[Candidate]:
         found: list[Candidate] = []
         for text in self.sentences(own_text):
-            if not 6 <= len(text) <= MAX_SENTENCE or not any(c.isalpha() for c in text):
-                continue
-            normalised = normalise(text)
-            found.append(Candidate(text, normalised, self._match(normalised)))
+            if 6 <= len(text) <= MAX_SENTENCE and (candidate := self._candidate(text)):
+                found.append(candidate)
         return found
 
-    def _matches(self, normalised: str) -> tuple[RuleMatch, ...]:
-        return tuple(self.rules.match(normalised))
+    def _cut(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(paragraph[start:end] for start, end in self.segmenter.spans(paragraph))
+
+    def _read(self, text: str) -> Candidate | None:
+        """The sentence as a candidate; None when it holds no letter."""
+        if not any(c.isalpha() for c in text):
+            return None
+        normalised = normalise(text)
+        return Candidate(text, normalised, tuple(self.rules.match(normalised)))

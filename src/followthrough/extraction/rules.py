@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from followthrough.extraction.anchors import AnchorIndex
+
 PATTERN_FILE = "patterns.toml"
 _PRONOUN = re.compile(r"\b(i|we|me|us|my|our|you|your|he|she|they|his|her|their|him|them)\b")
 _HOLDER_OF = {"i": "sender", "we": "sender", "me": "sender", "us": "sender", "my": "sender",
@@ -55,23 +57,23 @@ class RuleMatch:
 class RuleSet:
     rules: tuple[Rule, ...]
     vetoes: tuple[Veto, ...]
-    _anchors: frozenset[str] = field(init=False, repr=False, compare=False)
+    _anchors: AnchorIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_anchors", frozenset(
-            anchor for rule in self.rules for anchor in rule.anchors))
+        object.__setattr__(self, "_anchors", AnchorIndex([rule.anchors for rule in self.rules]))
 
     def match(self, normalised: str, use_anchors: bool = True) -> list[RuleMatch]:
         """At most one match per kind: the first unvetoed occurrence of the first rule.
-        With ``use_anchors``, a rule none of whose anchors occurs is not tried: every
-        anchor is looked for once (a substring test is much faster than a regex of
-        alternatives), then each rule's are compared with those present."""
+        With ``use_anchors``, a rule none of whose anchors occurs is not tried (all
+        anchors are looked for in one scan, ``AnchorIndex``)."""
         found: dict[str, RuleMatch] = {}
-        present = ({anchor for anchor in self._anchors if anchor in normalised}
-                   if use_anchors else set())
-        for rule in self.rules:
-            if rule.kind in found or (use_anchors and rule.anchors
-                                      and present.isdisjoint(rule.anchors)):
+        worth_trying = (self._anchors.present(normalised) if use_anchors
+                        else (1 << len(self.rules)) - 1)
+        while worth_trying:  # the rules whose bit is set, in order
+            lowest = worth_trying & -worth_trying
+            worth_trying ^= lowest
+            rule = self.rules[lowest.bit_length() - 1]
+            if rule.kind in found:
                 continue
             for hit in rule.pattern.finditer(normalised):
                 left, right = clause_window(normalised, hit.start(), hit.end())

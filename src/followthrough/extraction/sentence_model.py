@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from importlib import resources
@@ -76,7 +76,9 @@ class Lexicon:
     strong_negative: frozenset[str] = frozenset()
     strong_positive: frozenset[str] = frozenset()
 
-    def features(self, words: Iterable[str]) -> list[str]:
+    def features(self, words: Sequence[str]) -> list[str]:
+        if self.negative.isdisjoint(words) and self.positive.isdisjoint(words):
+            return []  # most sentences hold no word of feeling: one set scan each
         found: list[str] = []
         for word in words:
             if word in self.negative:
@@ -152,6 +154,7 @@ class SentenceModel:
             kind: float(settings.get("thresholds", {}).get(kind, 0.5)) for kind in KINDS}
         self.rules_alone: frozenset[str] = frozenset(settings.get("rules_alone", ()))
         self._word_ids: dict[str, int] = {}
+        self._scored: dict[tuple[str, ...], tuple[float, ...]] = {}
         self._sentence_words = lru_cache(maxsize=SENTENCES_REMEMBERED)(
             partial(_sentence_words, lexicon=lexicon))
 
@@ -174,20 +177,27 @@ class SentenceModel:
         """The model's scores, computed as its ``predict`` on Docs of these words would
         (tests/extraction/test_extraction_speed.py checks they are identical), without
         building Docs: the n-gram keys are made here from the words' hashes, then the
-        model's own layers run on them."""
-        present = [words for words in sentences if words]
+        model's own layers run on them. A sentence's scores depend on its words alone:
+        those of recently scored word lists are remembered."""
+        scored = self._scored
+        keys = [tuple(words) for words in sentences]
+        new = list(dict.fromkeys(key for key in keys if key and key not in scored))
+        if len(scored) + len(new) > SENTENCES_REMEMBERED:  # start afresh
+            scored.clear()
+            new = list(dict.fromkeys(key for key in keys if key))
+        if new:
+            scored.update(zip(new, map(tuple, self._predict(new).tolist()), strict=True))
         labels = self.textcat.labels
-        rows = iter(self._predict(present).tolist() if present else [])
-        return [dict(zip(labels, next(rows), strict=True)) if words
-                else dict.fromkeys(KINDS, 0.0) for words in sentences]
+        return [dict(zip(labels, scored[key], strict=True)) if key
+                else dict.fromkeys(KINDS, 0.0) for key in keys]
 
-    def _predict(self, sentences: Sequence[list[str]]) -> Any:
+    def _predict(self, sentences: Sequence[Sequence[str]]) -> Any:
         """What ``extract_ngrams`` gives the next layers, for all sentences at once: per
         sentence, its distinct n-gram keys in ascending order and how often each occurs."""
         ops = self.textcat.model.ops
         sizes = [len(words) for words in sentences]
-        unigrams = numpy.fromiter(map(self._word_id, chain.from_iterable(sentences)),
-                                  dtype=numpy.uint64, count=sum(sizes))
+        unigrams = numpy.array(self._word_id_list(list(chain.from_iterable(sentences))),
+                               dtype=numpy.uint64)
         owner = numpy.repeat(numpy.arange(len(sentences)), sizes)
         keys, owners = [unigrams], [owner]
         for n in range(2, min(self._ngram_size, len(unigrams)) + 1):
@@ -208,6 +218,15 @@ class SentenceModel:
         for layer in self._layers:
             output = layer.predict(output)
         return output
+
+    def _word_id_list(self, words: list[str]) -> list[int]:
+        """``_word_id`` of each word; the words remembered are looked up without a call
+        per word."""
+        ids: list[int | None] = list(map(self._word_ids.get, words))
+        if None in ids:
+            return [self._word_id(word) if known is None else known
+                    for word, known in zip(words, ids, strict=True)]
+        return cast(list[int], ids)
 
     def _word_id(self, word: str) -> int:
         """The word's hash, as spaCy's string store gives it (nothing is added to the

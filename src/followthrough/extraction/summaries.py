@@ -14,13 +14,51 @@ _TRAILING = {"and", "or", "to", "the", "a", "an", "of", "with", "for", "that", "
              "my", "our", "your", "his", "her", "their", "is", "are", "was", "be", "i", "we"}
 
 
+_CHUNK = re.compile(r"\S+")
+
+
 def _original_span(sentence: str, normalised_words: list[str]) -> str:
     """The same words as they stand in ``sentence`` (original case and spelling)."""
     if not normalised_words:
         return ""
-    pattern = r"\s+".join(re.escape(w) for w in normalised_words)
+    if sentence.isascii() and all(word.isascii() for word in normalised_words):
+        found = ascii_span(sentence, normalised_words)
+    else:
+        found = regex_span(sentence, normalised_words)
+    return found if found is not None else " ".join(normalised_words)
+
+
+def regex_span(sentence: str, words: list[str]) -> str | None:
+    """The leftmost run of ``words`` (any white space between them, any letter case) in
+    ``sentence``, its white space made single spaces."""
+    pattern = r"\s+".join(re.escape(w) for w in words)
     found = re.search(pattern, sentence.replace("’", "'"), re.IGNORECASE)
-    return " ".join(found.group(0).split()) if found else " ".join(normalised_words)
+    return " ".join(found.group(0).split()) if found else None
+
+
+def ascii_span(sentence: str, words: list[str]) -> str | None:
+    """``regex_span`` for ASCII text, without compiling a regex for every summary: the
+    first word ends a chunk of the text (the text between white space), the middle ones
+    are whole chunks, the last one starts a chunk."""
+    lower = sentence.lower()
+    if len(words) == 1:
+        at = lower.find(words[0])
+        return None if at < 0 else sentence[at:at + len(words[0])]
+    chunks = [(chunk.start(), chunk.end()) for chunk in _CHUNK.finditer(lower)]
+    first, *middle, last = words
+    for i in range(len(chunks) - len(words) + 1):
+        start, end = chunks[i]
+        if not lower.endswith(first, start, end):
+            continue
+        inner = chunks[i + 1:i + len(words) - 1]
+        if any(lower[a:b] != word for (a, b), word in zip(inner, middle, strict=True)):
+            continue
+        last_start, last_end = chunks[i + len(words) - 1]
+        if lower.startswith(last, last_start, last_end):
+            return " ".join([sentence[end - len(first):end],
+                             *(sentence[a:b] for a, b in inner),
+                             sentence[last_start:last_start + len(last)]])
+    return None
 
 
 def summarise(sentence: str, normalised: str, start: int) -> str:

@@ -77,7 +77,8 @@ def _cut_index(lines: list[str]) -> int:
             start = _header_block_start(lines, index)
             if start is not None:
                 return start
-        if _DATE_TIME.search(line) and index + 1 < len(lines):
+        # a date-time holds a slash: most lines are passed over without a search
+        if "/" in line and _DATE_TIME.search(line) and index + 1 < len(lines):
             # "Name@ORG on 10/18/2000 07:08 AM" followed by a header block
             start = _header_block_start(lines, index + 1)
             if start is not None and start <= index + 1:
