@@ -237,16 +237,17 @@ def test_bad_input_gives_no_items(extractor: Extractor, text: str) -> None:
 def test_anchor_prefilter_changes_nothing(extractor: Extractor) -> None:
     rules = default_rules()
     nlp = build_pipeline()
-    texts = [*QUOTED.values(), *_dev_bodies()]
+    texts = [*QUOTED.values(), *_training_bodies()]
     for text in texts:
         for sentence in nlp(text).sents:
             norm = normalise(sentence.text)
             assert rules.match(norm) == rules.match(norm, use_anchors=False), sentence.text
 
 
-def _dev_bodies() -> list[str]:
-    """Real message bodies when ../shared is present (the check runs on QUOTED without)."""
-    corpus = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev"
+def _training_bodies() -> list[str]:
+    """Real message bodies when ../shared is present (the check runs on QUOTED without);
+    training messages, never dev, which is a test set."""
+    corpus = Path(__file__).resolve().parents[3] / "shared" / "eval" / "train"
     if not corpus.is_dir():
         return []
     return [path.read_text("latin-1").partition("\n\n")[2]
@@ -274,12 +275,14 @@ def test_extract_command_json_and_errors(tmp_path: Path) -> None:
     assert "commitment (sender, due" in readable.stdout
 
 
-def test_dev_set_scores_hold(shared_dir: Path) -> None:
-    """A regression guard on the labeled dev set (the held-out set is what really counts)."""
-    done = subprocess.run([sys.executable, "bench/eval_extract.py"], capture_output=True,
-                          text=True, timeout=600, check=True,
+def test_training_set_scores_hold(shared_dir: Path) -> None:
+    """A regression guard: the shipped model on the shared training messages it learned
+    from (never dev, which is a test set measured once) still finds what it was taught."""
+    done = subprocess.run([sys.executable, "bench/eval_extract.py", "--set", "train"],
+                          capture_output=True, text=True, timeout=600, check=True,
                           cwd=Path(__file__).resolve().parents[2])
     scores = {line.split()[0]: line for line in done.stdout.splitlines()}
-    for kind, floor in (("commitment", 0.75), ("challenge", 0.65), ("success", 0.65)):
+    for kind in ("commitment", "challenge", "success"):
         precision = float(scores[kind].split("P=")[1].split()[0])
-        assert precision >= floor, scores[kind]
+        recall = float(scores[kind].split("R=")[1].split()[0])
+        assert precision >= 0.8 and recall >= 0.5, scores[kind]
