@@ -319,6 +319,11 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     ("They will be leaving in just a few hours. Can you make them a reservation on this "
      "flight.", None),
     ("Could you send me the Q3 numbers? I need them for the board tomorrow.", None),
+    # gossip openers and negative questions want no answer weeks later
+    ("Did you hear about Jonathan and the Houston desk?", None),
+    ("Didn't she write code while eating her lunch?", None),
+    # a question in a long text (a memo, a forwarded list) is not a message awaiting it
+    ("Could you send me the Q3 numbers? " + "The desk was busy all week. " * 60, None),
 ])
 def test_only_a_genuine_question_is_taken(text: str, question: str | None) -> None:
     from followthrough.mail.questions import asked_question
@@ -344,5 +349,7 @@ def test_the_nudge_retells_the_question_or_quotes_it_and_says_what_it_is() -> No
     assert nudge("Did Tenaska sign the confirm?") == [
         "Just following up on my question: “Did Tenaska sign the confirm?”"]
     assert nudge("Please let me know whether Tenaska signed the confirm.") == [
-        "Just following up on what I asked: “Please let me know whether Tenaska signed the "
-        "confirm.”"]
+        "Just following up on my note of May 1 — I was wondering whether Tenaska signed the "
+        "confirm."]
+    assert nudge("Please send me the signed Tenaska confirm.") == [
+        "Just following up on what I asked: “Please send me the signed Tenaska confirm.”"]

@@ -23,6 +23,12 @@ from followthrough.checkins.reported_questions import reported_question
     ("Is there any update on the Duke deal?", "whether there is any update on the Duke deal"),
     ("Would you mind sending the rates?", "whether you'd mind sending the rates"),
     ("So can I get a copy of the memo?", "whether I could get a copy of the memo"),
+    # requests written as statements
+    ("Let me know what your schedule is.", "what your schedule is"),
+    ("Please let me know if you have signed the Tenaska confirm.",
+     "whether you have signed the Tenaska confirm"),
+    ("Can you set up a phone interview with Jimmy Liew.",
+     "whether you could set up a phone interview with Jimmy Liew"),
 ])
 def test_common_question_forms_are_retold(question: str, reported: str | None) -> None:
     assert reported_question(question) == reported
@@ -37,6 +43,8 @@ def test_common_question_forms_are_retold(question: str, reported: str | None) -
     "Could you send the “final” version?",
     "Please send the numbers.",  # not a question
     "Can you send it? And the memo?",
+    "Let me know.",
+    "I need the numbers. Can you send them?",
 ])
 def test_other_forms_are_left_as_written(question: str) -> None:
     assert reported_question(question) is None

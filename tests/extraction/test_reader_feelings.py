@@ -24,6 +24,7 @@ ABOUT_THE_READER = [
     "Our thoughts are with you.",
     "I am so happy for you!",
     "We're all very proud of you.",
+    "I just heard and I am so, so sorry.",
 ]
 ABOUT_THE_WRITER = [
     "We're stuck on the permit, which is stressful.",
@@ -32,6 +33,7 @@ ABOUT_THE_WRITER = [
     "We closed the round last week!",
     "Sorry for the delay in getting back to you.",
     "I hope to have the numbers by Friday.",
+    "I'm sorry I missed your call yesterday.",
 ]
 
 

@@ -31,6 +31,8 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:can|could|would|will) you (?:please )?(?=[a-z])", "whether you could "),
         (r"^do you (?=(?:know|have|need|want|think|agree|remember|see|expect|plan|mind)\b)",
          "whether you "),
+        (r"^(?:please )?let me know (?:if|whether)\b", "whether"),
+        (r"^(?:please )?let me know (?=(?:what|when|where|who|which|how)\b)", ""),
         (r"^are you\b", "whether you are"),
         (r"^have you\b", "whether you have"),
         (r"^is there\b", "whether there is"),
@@ -48,7 +50,8 @@ def reported_question(question: str) -> str | None:
     """The question as "whether you could …" (no final punctuation), or None when its form
     is not one this can retell with certainty."""
     text = " ".join(question.split()).strip(" \"'“”‘’")
-    if not text.endswith("?") or text.count("?") != 1:
+    # a question, or a request written as a statement ("Can you set it up.")
+    if text.count("?") > 1 or not text.endswith(("?", ".")) or text.count(".") > 1:
         return None
     text = _LEADING_WORDS.sub("", text[:-1]).strip(" ,")
     if _OF_THE_DAY.search(text) or re.search(r"[\"“”()]", text):
@@ -60,6 +63,7 @@ def reported_question(question: str) -> str | None:
         rest = _COURTESY.sub("", text[found.end():]).strip(" ,;:")
         if not rest:
             return None
-        joined = f"{report}{rest}" if report.endswith(" ") else f"{report} {rest}"
+        joined = (rest if not report else f"{report}{rest}" if report.endswith(" ")
+                  else f"{report} {rest}")
         return re.sub(r"\bi\b", "I", joined)
     return None

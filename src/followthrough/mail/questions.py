@@ -16,6 +16,8 @@ from followthrough.mail.sender_text import sender_text
 from followthrough.mail.specificity import names_something
 
 MAX_QUESTION = 200
+MAX_ASKING_TEXT = 250  # words: a question in a longer text (a memo, a forwarded list of
+# jokes whose markers were lost) is not one message waiting for its answer
 _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\bplease\b|\blet me know\b|"
                    r"\bany (?:news|update|thoughts)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
@@ -44,6 +46,10 @@ _SAME_DAY = re.compile(
 # Small talk: a friendly "how is it going" wants no answer weeks later and is never chased.
 _SMALL_TALK = re.compile(
     r"^(?:how(?:'s| is| are| was| were| has| have)\b|hows\b|how did\b.*\b(?:go|turn out)\b|"
+    r"(?:did|have) you (?:hear|heard|see|seen) (?:about|that|the news)\b|"
+    # a negative question asks for agreement, not an answer: "Didn't she write code…?"
+    r"(?:didn't|don't|doesn't|isn't|aren't|wasn't|weren't|won't|wouldn't|shouldn't|"
+    r"couldn't|can't|haven't|hasn't)\b|"
     r"what's new\b|what is new\b|how about you\b|"
     r"(?:are|were) you (?:doing|feeling|enjoying|having)\b|did you (?:have|enjoy)\b)",
     re.IGNORECASE)
@@ -106,7 +112,7 @@ def asked_question(text: str, written: list[str] | None = None) -> str | None:
     and passes ``genuine_question``), or None; a sentence longer than MAX_QUESTION is not
     cut but left out."""
     own = sender_text(text, written)
-    if _OF_THE_MOMENT.search(own):
+    if _OF_THE_MOMENT.search(own) or len(own.split()) > MAX_ASKING_TEXT:
         return None
     for paragraph in own.split("\n\n"):
         flat = " ".join(paragraph.split())

@@ -29,7 +29,10 @@ _READER_FEELING = re.compile(
     r"\bthinking\s+(?:of|about)\s+you\b|\b(?:miss|missing)\s+you\b|"
     r"\bhow\s+are\s+you\s+(?:feeling|holding\s+up|coping|managing)\b|"
     # joy or pride for them
-    r"\b(?:happy|glad|thrilled|excited|delighted|pleased|proud)\s+(?:for|of)\s+you\b")
+    r"\b(?:happy|glad|thrilled|excited|delighted|pleased|proud)\s+(?:for|of)\s+you\b|"
+    # a condolence that names nothing: "I just heard and I am so, so sorry."
+    r"\b(?:i'm|i am|we're|we are)\s+(?:(?:so|very|truly|deeply|terribly|really),?\s+)*"
+    r"sorry\s*[.!]*$")
 
 
 def _normal(text: str) -> str:
