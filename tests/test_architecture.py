@@ -26,6 +26,7 @@ PURE_CORE = (
     "followthrough.checkins.talking_points",
     "followthrough.checkins.thread_choice",
     "followthrough.checkins.draft_text",
+    "followthrough.checkins.reported_questions",
     "followthrough.checkins.draft_message",
     "followthrough.checkins.flowed",
     "followthrough.checkins.draft_changes",
