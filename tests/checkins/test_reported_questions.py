@@ -27,6 +27,8 @@ from followthrough.checkins.reported_questions import reported_question
     ("Let me know what your schedule is.", "what your schedule is"),
     ("Please let me know if you have signed the Tenaska confirm.",
      "whether you have signed the Tenaska confirm"),
+    ("Please let me know that you are fully agreed with Chase.",
+     "whether you are fully agreed with Chase"),
     ("Can you set up a phone interview with Jimmy Liew.",
      "whether you could set up a phone interview with Jimmy Liew"),
 ])

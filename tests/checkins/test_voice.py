@@ -11,6 +11,7 @@ from followthrough.checkins.planning import CheckIn
 from followthrough.checkins.voice import (
     Voice,
     greeting_name,
+    is_my_name,
     most_used,
     name_from_address,
     name_from_display,
@@ -112,3 +113,11 @@ def test_a_closing_without_a_name_keeps_the_configured_signature() -> None:
 def test_without_anything_learned_the_default_stays() -> None:
     body = compose_body(checkin(), "Sam", "2026-05-14")
     assert body.startswith("Hi there,\n\n") and body.rstrip().endswith("Sam")
+
+
+@pytest.mark.parametrize(("signed", "mine"), [
+    ("Sara", True), ("SS", True), ("Sara Shackleton", True),
+    ("TE", False), ("True Exchange", False), ("Patti", False),
+])
+def test_the_users_own_signed_name_fits_their_name_or_initials(signed: str, mine: bool) -> None:
+    assert is_my_name(signed, ["sara.shackleton@enron.com"], ["Shackleton, Sara"]) is mine

@@ -31,7 +31,7 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:can|could|would|will) you (?:please )?(?=[a-z])", "whether you could "),
         (r"^do you (?=(?:know|have|need|want|think|agree|remember|see|expect|plan|mind)\b)",
          "whether you "),
-        (r"^(?:please )?let me know (?:if|whether)\b", "whether"),
+        (r"^(?:please )?let me know (?:if|whether|that)\b", "whether"),
         (r"^(?:please )?let me know (?=(?:what|when|where|who|which|how)\b)", ""),
         (r"^are you\b", "whether you are"),
         (r"^have you\b", "whether you have"),

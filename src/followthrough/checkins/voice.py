@@ -95,7 +95,23 @@ def is_my_name(signed: str, my_addresses: Iterable[str], my_display_names: Seque
     Sally"), not the last line of a list that ended a message ("True Exchange")."""
     if not signed.split():
         return False
+    if _INITIALS.match(signed.strip()):  # "SS" for Sara Shackleton, "BT"
+        return signed.strip().upper() in {*map(_initials, my_display_names),
+                                           *map(_initials, my_addresses)}
     return any(_fits([signed], address, my_display_names) for address in my_addresses)
+
+
+_INITIALS = re.compile(r"^[A-Z]{2,3}$")
+
+
+def _initials(name_or_address: str) -> str:
+    """"SS" for "Sara Shackleton", "Shackleton, Sara" and sara.shackleton@…"""
+    text = name_or_address.partition("@")[0] if "@" in name_or_address else name_or_address
+    if "," in text:
+        last, _, first = text.partition(",")
+        text = f"{first} {last}"
+    words = [w for w in re.split(r"[\s._-]+", text.split("/", 1)[0]) if w and w[0].isalpha()]
+    return "".join(w[0] for w in words if len(w) > 1).upper() if len(words) >= 2 else ""
 
 
 def trusted_signature(signed: Sequence[str], address: str,
