@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from collections.abc import Sequence
@@ -39,17 +38,14 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
-from spacy.training import Example as SpacyExample  # noqa: E402
 from thinc.api import fix_random_seed  # noqa: E402
 
 from bench import extractor_training as training  # noqa: E402
 from bench.extractor_training import Prepared, Scored  # noqa: E402
 from bench.training_data import load_examples  # noqa: E402
-from followthrough.extraction import Extractor  # noqa: E402
 from followthrough.extraction.sentence_model import (  # noqa: E402
     COMPONENT,
     KINDS,
-    SentenceModel,
 )
 
 PRECISIONS = (0.5, 0.6, 0.7, 0.8)
@@ -91,21 +87,8 @@ def train_tok2vec(prepared: Sequence[Prepared], model: dict[str, Any], vectors: 
                   epochs: int, seed: int = 0) -> Language:
     fix_random_seed(seed)
     nlp = spacy.load(vectors) if vectors else spacy.blank("en")
-    textcat: Any = nlp.add_pipe(COMPONENT, config={"model": model})
-    for kind in KINDS:
-        textcat.add_label(kind)
-    data = [SpacyExample.from_dict(Doc(nlp.vocab, words=s.words), {"cats": s.cats})
-            for p in prepared for s in p.sentences if s.words]
-    optimizer = nlp.initialize(lambda: data[:500])
-    shuffle = random.Random(seed)
-    for epoch in range(epochs):
-        shuffle.shuffle(data)
-        losses: dict[str, float] = {}
-        for start in range(0, len(data), TOK2VEC_BATCH):
-            nlp.update(data[start:start + TOK2VEC_BATCH], sgd=optimizer, losses=losses,
-                       drop=TOK2VEC_DROPOUT)
-        log(f"    epoch {epoch + 1}/{epochs}: loss {losses.get(COMPONENT, 0.0):.3f}")
-    return nlp
+    return training.fit(nlp, model, prepared, seed, epochs, TOK2VEC_BATCH,
+                        drop=TOK2VEC_DROPOUT, log=log)
 
 
 def score_with_docs(nlp: Language, prepared: Sequence[Prepared]) -> list[Scored]:
@@ -166,13 +149,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="use only the first N messages")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    examples = load_examples()
-    if args.limit:
-        examples = examples[: args.limit]
-    scorer = training.load_scorer()
-    lexicon = training.feelings_lexicon()
-    extractor = Extractor(model=SentenceModel(training.blank_model(), lexicon))
-    prepared = training.prepare(examples, extractor, lexicon, scorer.matches)
+    labeled = training.prepare_labeled(load_examples(), args.limit)
+    examples, scorer, prepared = labeled.examples, labeled.scorer, labeled.prepared
     curves = {}
     for learner in args.learners.split(","):
         started = time.perf_counter()

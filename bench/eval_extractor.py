@@ -86,13 +86,10 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="use only the first N messages")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    examples = load_examples()
-    if args.limit:
-        examples = examples[: args.limit]
-    scorer = training.load_scorer()
-    lexicon = training.feelings_lexicon()
+    labeled = training.prepare_labeled(load_examples(), args.limit)
+    examples, scorer, lexicon, prepared = (labeled.examples, labeled.scorer, labeled.lexicon,
+                                           labeled.prepared)
     baseline = rules_only(lexicon)
-    prepared = training.prepare(examples, baseline, lexicon, scorer.matches)
     schemes: dict[str, Callable[[Prepared], str]] = {
         "5-fold": lambda p: p.example.id, "by owner": lambda p: p.example.user}
     reports = {"rules only": training.evaluate(scorer, examples, records(baseline, examples))}

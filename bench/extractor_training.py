@@ -116,10 +116,18 @@ def train(prepared: Sequence[Prepared], seed: int = 0, epochs: int = EPOCHS,
           repeat_positives: int = 1) -> Language:
     """A blank English pipeline with one trained ``textcat_multilabel``."""
     fix_random_seed(seed)
-    nlp = spacy.blank("en")
-    textcat: Any = nlp.add_pipe(COMPONENT, config={"model": {
-        "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-        "ngram_size": ngrams, "no_output_layer": False, "length": 2 ** 18}})
+    model = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
+             "ngram_size": ngrams, "no_output_layer": False, "length": 2 ** 18}
+    return fit(spacy.blank("en"), model, prepared, seed, epochs, BATCH, log=log,
+               repeat_positives=repeat_positives)
+
+
+def fit(nlp: Language, model: dict[str, Any], prepared: Sequence[Prepared], seed: int,
+        epochs: int, batch: int, drop: float = 0.0,
+        log: Callable[[str], None] | None = None, repeat_positives: int = 1) -> Language:
+    """Add a ``textcat_multilabel`` with this model architecture to ``nlp`` and train it on
+    the prepared sentences (those with a positive ``repeat_positives`` times)."""
+    textcat: Any = nlp.add_pipe(COMPONENT, config={"model": model})
     for kind in KINDS:
         textcat.add_label(kind)
     data = [SpacyExample.from_dict(Doc(nlp.vocab, words=s.words), {"cats": s.cats})
@@ -130,11 +138,31 @@ def train(prepared: Sequence[Prepared], seed: int = 0, epochs: int = EPOCHS,
     for epoch in range(epochs):
         shuffle.shuffle(data)
         losses: dict[str, float] = {}
-        for start in range(0, len(data), BATCH):
-            nlp.update(data[start:start + BATCH], sgd=optimizer, losses=losses)
+        for start in range(0, len(data), batch):
+            nlp.update(data[start:start + batch], sgd=optimizer, losses=losses, drop=drop)
         if log:
             log(f"  epoch {epoch + 1}/{epochs}: loss {losses.get(COMPONENT, 0.0):.3f}")
     return nlp
+
+
+@dataclass
+class Labeled:
+    """The labeled training messages, cut into candidate sentences as the extractor cuts
+    them, with the scorer and the feelings lexicon they were prepared with."""
+
+    examples: list[Example]
+    scorer: ModuleType
+    lexicon: Lexicon
+    prepared: list[Prepared]
+
+
+def prepare_labeled(examples: list[Example], limit: int = 0) -> Labeled:
+    """``examples`` (the first ``limit`` of them when given) prepared for training."""
+    examples = examples[:limit] if limit else examples
+    scorer, lexicon = load_scorer(), feelings_lexicon()
+    extractor = Extractor(model=SentenceModel(blank_model(), lexicon))
+    return Labeled(examples, scorer, lexicon,
+                   prepare(examples, extractor, lexicon, scorer.matches))
 
 
 @dataclass

@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench import extractor_training as training  # noqa: E402
 from bench.training_data import EVAL, LABEL_FILES, load_examples  # noqa: E402
-from followthrough.extraction import Extractor  # noqa: E402
 from followthrough.extraction.sentence_model import MODEL_DIR, SentenceModel  # noqa: E402
 
 DEFAULT_OUT = ROOT / "src" / "followthrough" / "extraction" / MODEL_DIR
@@ -46,13 +45,9 @@ def main() -> int:
         raise SystemExit(f"no labeled data at {EVAL}")
     started = time.perf_counter()
     files = LABEL_FILES[:1] if args.limit else LABEL_FILES
-    examples = load_examples(files)
-    if args.limit:
-        examples = examples[: args.limit]
-    scorer = training.load_scorer()
-    lexicon = training.feelings_lexicon()
-    extractor = Extractor(model=SentenceModel(training.blank_model(), lexicon))
-    prepared = training.prepare(examples, extractor, lexicon, scorer.matches)
+    labeled = training.prepare_labeled(load_examples(files), args.limit)
+    examples, scorer, lexicon, prepared = (labeled.examples, labeled.scorer, labeled.lexicon,
+                                           labeled.prepared)
     sentences = sum(len(p.sentences) for p in prepared)
     log(f"{len(examples)} messages, {sentences} candidate sentences")
 
