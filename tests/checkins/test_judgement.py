@@ -302,6 +302,10 @@ def test_nudge_only_for_a_question_to_this_contact_alone() -> None:
     # a greeting on the question's line is not part of it; small talk stays small talk
     ("Hey Jennifer,  How is it going? Did you survive your long run this weekend?", None),
     ("Mark, could you send me the Tenaska memo?", "Could you send me the Tenaska memo?"),
+    # only a name is taken off, never what the question is about
+    ("In January, could you send the Tenaska numbers?",
+     "In January, could you send the Tenaska numbers?"),
+    ("fyi, could you send the Tenaska numbers?", "Fyi, could you send the Tenaska numbers?"),
     ("How was your trip to Calgary?", None),
     # fragments, tag questions, banter, asides, courtesies and what leans on the message
     ("Please get the Nov. 30th post id's?", None),

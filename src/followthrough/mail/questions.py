@@ -76,7 +76,7 @@ _PERSONAL_CHAT = re.compile(
 # A greeting or the reader's name before the question on the same line: "Hey Jennifer,
 # How is it going?", "Mark, could you send the memo?".
 _SALUTATION = re.compile(r"^(?:(?:hi|hey|hello|dear|yo|good (?:morning|afternoon|evening)|"
-                         r"morning)\b[^,!:?.]{0,30}[,!:.\-]+|[A-Z][a-z]+(?: [A-Z][a-z]+)?,)\s*",
+                         r"morning)\b[^,!:?.]{0,30}[,!:.\-]+|(?-i:[A-Z][a-z]+),)\s*",
                          re.IGNORECASE)
 _LEADING_FILLER = re.compile(r"^(?:(?:also|and|so|but|ps|p\.s\.|oh|btw|by the way|one more "
                              r"thing|lastly|finally|otherwise)\b[,:;]?\s*)+", re.IGNORECASE)
